@@ -1,0 +1,1 @@
+//! Benchmarks for oko live in `benches/`.

@@ -1,0 +1,2 @@
+//! The `oko` command line.
+fn main() {}

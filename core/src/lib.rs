@@ -1,0 +1,1 @@
+//! oko: an education-quality rule engine.
