@@ -1,2 +1,71 @@
-//! The `oko` command line.
-fn main() {}
+//! The `oko` command line: generate sample data, run the demo, validate and evaluate rules,
+//! and write reports.
+//!
+//! Exit codes: 0 success; 1 an internal error; 2 bad command-line usage; 3 bad input data;
+//! 4 bad rules.
+
+mod commands;
+mod export;
+mod summary;
+
+use clap::{Parser, Subcommand};
+use std::process::ExitCode;
+
+/// oko: education-quality monitoring (ВСОКО) as rules over data.
+#[derive(Parser, Debug)]
+#[command(name = "oko", version, about, long_about = None)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Run the main job on the embedded sample district and print a per-school summary.
+    ///
+    /// Example: oko demo
+    Demo(commands::demo::Args),
+    /// Write a deterministic synthetic district or region as CSV files plus ground truth.
+    ///
+    /// Example: oko generate --out data/ --schools 24 --students 6000 --seed 1
+    Generate(commands::generate::Args),
+}
+
+/// A failure with the exit code it maps to.
+#[derive(Debug)]
+pub struct Failure {
+    code: u8,
+    message: String,
+}
+
+impl Failure {
+    /// Bad input data (exit code 3).
+    pub fn data(message: impl Into<String>) -> Self {
+        Failure {
+            code: 3,
+            message: message.into(),
+        }
+    }
+    /// An I/O or internal error (exit code 1).
+    pub fn internal(message: impl Into<String>) -> Self {
+        Failure {
+            code: 1,
+            message: message.into(),
+        }
+    }
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Demo(a) => commands::demo::run(a),
+        Command::Generate(a) => commands::generate::run(a),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) => {
+            eprintln!("oko: {}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}

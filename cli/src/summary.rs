@@ -1,0 +1,134 @@
+//! Plain-text tables for the terminal.
+
+use oko::{Aggregates, Dataset, Indicator, Level, Scope};
+use rust_decimal::{Decimal, RoundingStrategy};
+
+/// Rounds half away from zero for presentation (comparisons use exact values).
+pub fn fmt_dp(d: Decimal, dp: u32) -> String {
+    format!(
+        "{:.*}",
+        dp as usize,
+        d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
+    )
+}
+
+/// Pads or truncates to `w` characters (by chars, not bytes: names are Cyrillic).
+pub fn cell(s: &str, w: usize) -> String {
+    let n = s.chars().count();
+    if n >= w {
+        s.chars().take(w).collect()
+    } else {
+        format!("{s}{}", " ".repeat(w - n))
+    }
+}
+
+/// Right-aligned cell.
+pub fn rcell(s: &str, w: usize) -> String {
+    let n = s.chars().count();
+    if n >= w {
+        s.to_owned()
+    } else {
+        format!("{}{s}", " ".repeat(w - n))
+    }
+}
+
+/// Per-school completion rates of the external procedures of the latest year against the
+/// municipality, one table per municipality; `*` marks a value 15% or more below the
+/// municipality (relative), `~` a limited sample.
+pub fn completion_table(ds: &Dataset, agg: &Aggregates) -> String {
+    let latest = ds.procedures().iter().map(|p| p.year).max();
+    let scopes: Vec<(u32, &oko::Procedure)> = agg
+        .scopes()
+        .iter()
+        .enumerate()
+        .filter_map(|(i, s)| match *s {
+            Scope::Procedure { procedure } => {
+                let p = &ds.procedures()[procedure as usize];
+                (Some(p.year) == latest
+                    && matches!(
+                        p.kind,
+                        oko::ProcedureKind::Vpr | oko::ProcedureKind::Oge | oko::ProcedureKind::Ege
+                    ))
+                .then_some((i as u32, p))
+            }
+            _ => None,
+        })
+        .collect();
+    let mut out = String::new();
+    let head: Vec<String> = scopes
+        .iter()
+        .map(|(_, p)| {
+            rcell(
+                &format!(
+                    "{}{}{}",
+                    p.kind.as_str(),
+                    &p.subject[..1.min(p.subject.len())],
+                    p.grade
+                ),
+                7,
+            )
+        })
+        .collect();
+    let threshold = Decimal::new(15, 2);
+    for (m, muni) in ds.municipalities().iter().enumerate() {
+        out.push_str(&format!("\n{} ({})\n", muni.name, muni.id));
+        out.push_str(&format!("{} {}\n", cell("school", 26), head.join(" ")));
+        for (s, school) in ds
+            .schools()
+            .iter()
+            .enumerate()
+            .filter(|(_, s)| s.municipality as usize == m)
+        {
+            let cells: Vec<String> = scopes
+                .iter()
+                .map(|&(scope, _)| {
+                    let v = agg.value(Level::School, s as u32, scope, Indicator::CompletionRate);
+                    let r = agg.value(
+                        Level::Municipality,
+                        m as u32,
+                        scope,
+                        Indicator::CompletionRate,
+                    );
+                    match (v, r) {
+                        (Some(v), Some(r)) => match (v.value, r.value) {
+                            (Some(x), Some(rv)) => {
+                                let low = rv > Decimal::ZERO && (rv - x) / rv >= threshold;
+                                let mark = if v.limited {
+                                    "~"
+                                } else if low {
+                                    "*"
+                                } else {
+                                    " "
+                                };
+                                rcell(&format!("{}{mark}", fmt_dp(x, 1)), 7)
+                            }
+                            _ => rcell("-", 7),
+                        },
+                        _ => rcell("", 7),
+                    }
+                })
+                .collect();
+            out.push_str(&format!("{} {}\n", cell(&school.name, 26), cells.join(" ")));
+        }
+        let cells: Vec<String> = scopes
+            .iter()
+            .map(|&(scope, _)| {
+                agg.value(
+                    Level::Municipality,
+                    m as u32,
+                    scope,
+                    Indicator::CompletionRate,
+                )
+                .and_then(|v| v.value)
+                .map(|x| rcell(&format!("{} ", fmt_dp(x, 1)), 7))
+                .unwrap_or_else(|| rcell("", 7))
+            })
+            .collect();
+        out.push_str(&format!(
+            "{} {}\n",
+            cell("= municipality", 26),
+            cells.join(" ")
+        ));
+    }
+    out
+}

@@ -1,0 +1,614 @@
+//! Aggregation of indicator states at every level and scope, in one pass over the rows.
+//!
+//! Results and marks are counted into class cells (class × scope) through a dense
+//! lookup table, with no per-row allocation; every higher level is a merge of the cells
+//! below it (class → grade → school → municipality → region; class × subject → teacher).
+//! Because states merge exactly, a school's median is the median of all its students,
+//! not a median of class medians.
+
+use crate::dataset::{Dataset, NO_SCORE};
+use crate::indicators::{
+    CellState, Indicator, IndicatorValue, ScoreHistogram, Source, Threshold, Thresholds, compute,
+};
+use crate::mark::MarkValue;
+use crate::procedure::{AcademicYear, Period, ProcedureKind};
+use crate::scale::ScaleSet;
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeSet, HashMap};
+
+/// A level of the hierarchy.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// A class (5А).
+    Class,
+    /// A grade within a school (all grade-5 classes of a school).
+    Grade,
+    /// A teacher (through the classes and subjects they teach).
+    Teacher,
+    /// A school.
+    School,
+    /// A municipality.
+    Municipality,
+    /// The region (everything in the dataset).
+    Region,
+}
+
+impl Level {
+    /// All levels, lowest first.
+    pub const ALL: [Level; 6] = [
+        Level::Class,
+        Level::Grade,
+        Level::Teacher,
+        Level::School,
+        Level::Municipality,
+        Level::Region,
+    ];
+
+    /// Identifier used in rules and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Level::Class => "class",
+            Level::Grade => "grade",
+            Level::Teacher => "teacher",
+            Level::School => "school",
+            Level::Municipality => "municipality",
+            Level::Region => "region",
+        }
+    }
+
+    /// Parses an identifier.
+    pub fn parse(s: &str) -> Option<Level> {
+        Level::ALL.into_iter().find(|l| l.as_str() == s)
+    }
+}
+
+/// What a cell aggregates over.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case", tag = "kind")]
+pub enum Scope {
+    /// The results of one procedure (index into [`Dataset::procedures`]).
+    Procedure {
+        /// Procedure index.
+        procedure: u32,
+    },
+    /// Internal marks in one subject, year and period.
+    Internal {
+        /// Subject index.
+        subject: u32,
+        /// Academic year.
+        year: AcademicYear,
+        /// Period.
+        period: Period,
+    },
+    /// Student outcomes (attestat, olympiads).
+    Outcomes,
+    /// Teacher training in one academic year.
+    Staff {
+        /// Academic year.
+        year: AcademicYear,
+    },
+}
+
+impl Scope {
+    /// The data source of indicators that apply to this scope.
+    pub fn applies(&self, source: Source) -> bool {
+        matches!(
+            (self, source),
+            (Scope::Procedure { .. }, Source::Marks | Source::Scores)
+                | (Scope::Internal { .. }, Source::Marks)
+                | (Scope::Outcomes, Source::Outcomes)
+                | (Scope::Staff { .. }, Source::Staff)
+        )
+    }
+
+    /// A readable label, e.g. `vpr math 5 2025/26` or `marks math 2025/26 t2`.
+    pub fn label(&self, ds: &Dataset) -> String {
+        match *self {
+            Scope::Procedure { procedure } => ds.procedures()[procedure as usize].label(),
+            Scope::Internal {
+                subject,
+                year,
+                period,
+            } => {
+                format!(
+                    "marks {} {} {}",
+                    ds.subjects().name(subject),
+                    year,
+                    period.as_text()
+                )
+            }
+            Scope::Outcomes => "outcomes".to_owned(),
+            Scope::Staff { year } => format!("staff {year}"),
+        }
+    }
+}
+
+/// Options of aggregation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct AggregateOptions {
+    /// Below this n a value is marked as a limited sample (DOMAIN.md: 10).
+    pub min_sample: u64,
+}
+
+impl Default for AggregateOptions {
+    fn default() -> Self {
+        AggregateOptions { min_sample: 10 }
+    }
+}
+
+/// One cell: an entity of a level in a scope.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Cell {
+    /// Scope index into [`Aggregates::scopes`].
+    pub scope: u32,
+    /// Entity index at the level (class, grade, teacher, school, municipality; 0 for region).
+    pub entity: u32,
+}
+
+#[derive(Debug, Default, Clone)]
+struct LevelCells {
+    cells: Vec<Cell>,
+    states: Vec<CellState>,
+    index: HashMap<Cell, u32>,
+}
+
+impl LevelCells {
+    fn from_map(map: HashMap<Cell, CellState>) -> Self {
+        let mut pairs: Vec<(Cell, CellState)> = map.into_iter().collect();
+        pairs.sort_unstable_by_key(|(c, _)| *c);
+        let cells: Vec<Cell> = pairs.iter().map(|(c, _)| *c).collect();
+        let index = cells
+            .iter()
+            .enumerate()
+            .map(|(i, c)| (*c, i as u32))
+            .collect();
+        LevelCells {
+            cells,
+            states: pairs.into_iter().map(|(_, s)| s).collect(),
+            index,
+        }
+    }
+
+    fn roll_up(&self, parent: impl Fn(Cell) -> Option<Cell>) -> HashMap<Cell, CellState> {
+        let mut out: HashMap<Cell, CellState> = HashMap::new();
+        for (c, s) in self.cells.iter().zip(&self.states) {
+            if let Some(p) = parent(*c) {
+                out.entry(p).or_default().merge(s);
+            }
+        }
+        out
+    }
+}
+
+/// Indicator states for every level and scope of a dataset.
+#[derive(Debug, Clone)]
+pub struct Aggregates {
+    scopes: Vec<Scope>,
+    thresholds: Vec<Thresholds>,
+    max_scores: Vec<u16>,
+    levels: Vec<LevelCells>,
+    options: AggregateOptions,
+}
+
+const NONE: u32 = u32::MAX;
+
+/// Aggregates every indicator state of `ds`. Marks missing from results are derived from
+/// the procedure's scale in `scales` when it has one.
+///
+/// ```
+/// # use oko::*;
+/// let ds = oko::generate(&GeneratorConfig::tiny(1)).dataset;
+/// let agg = aggregate(&ds, &ScaleSet::default(), AggregateOptions::default());
+/// let region = agg.value(Level::Region, 0, 0, Indicator::Count).unwrap();
+/// assert!(region.n > 0);
+/// ```
+pub fn aggregate(ds: &Dataset, scales: &ScaleSet, options: AggregateOptions) -> Aggregates {
+    // Scopes in a stable order that does not depend on row order.
+    let mut scopes: Vec<Scope> = (0..ds.procedures().len() as u32)
+        .map(|p| Scope::Procedure { procedure: p })
+        .collect();
+    scopes.sort_by_cached_key(|s| scope_key(ds, s));
+    let marks = ds.marks();
+    let internal: BTreeSet<(String, u16, u8)> = (0..marks.len())
+        .map(|i| {
+            (
+                ds.subjects().name(marks.subject[i]).to_owned(),
+                marks.year[i],
+                marks.period[i],
+            )
+        })
+        .collect();
+    for (subject, year, period) in internal {
+        let subject = ds.subjects().get(&subject).expect("interned");
+        scopes.push(Scope::Internal {
+            subject,
+            year: AcademicYear(year),
+            period: Period::from_code(period),
+        });
+    }
+    scopes.push(Scope::Outcomes);
+    // Staff indicators are reported for the years under monitoring: those with procedures.
+    let staff_years: BTreeSet<AcademicYear> = ds.procedures().iter().map(|p| p.year).collect();
+    scopes.extend(staff_years.iter().map(|&year| Scope::Staff { year }));
+    let scope_index: HashMap<Scope, u32> = scopes
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (*s, i as u32))
+        .collect();
+
+    let (thresholds, max_scores) = scopes
+        .iter()
+        .map(|s| scope_thresholds(ds, scales, s))
+        .unzip();
+
+    let classes = ds.classes().len();
+    let mut class_map: HashMap<Cell, CellState> = HashMap::new();
+    count_results(ds, scales, &scope_index, classes, &mut class_map);
+    count_marks(ds, &scope_index, classes, &mut class_map);
+    count_outcomes(ds, scope_index[&Scope::Outcomes], &mut class_map);
+
+    let class = LevelCells::from_map(class_map);
+    let grade = LevelCells::from_map(class.roll_up(|c| {
+        Some(Cell {
+            scope: c.scope,
+            entity: ds.classes()[c.entity as usize].grade_entity,
+        })
+    }));
+    let mut school_map = grade.roll_up(|c| {
+        Some(Cell {
+            scope: c.scope,
+            entity: ds.grades()[c.entity as usize].school,
+        })
+    });
+    let teacher_map = teacher_cells(ds, &scopes, &class, &staff_years, &scope_index);
+    let teacher = LevelCells::from_map(teacher_map);
+    // Staff counts reach schools from teachers; everything else from grades.
+    for (cell, state) in teacher.cells.iter().zip(&teacher.states) {
+        if matches!(scopes[cell.scope as usize], Scope::Staff { .. }) {
+            let school = ds.teachers()[cell.entity as usize].school;
+            school_map
+                .entry(Cell {
+                    scope: cell.scope,
+                    entity: school,
+                })
+                .or_default()
+                .merge(state);
+        }
+    }
+    let school = LevelCells::from_map(school_map);
+    let municipality = LevelCells::from_map(school.roll_up(|c| {
+        Some(Cell {
+            scope: c.scope,
+            entity: ds.schools()[c.entity as usize].municipality,
+        })
+    }));
+    let region = LevelCells::from_map(municipality.roll_up(|c| {
+        Some(Cell {
+            scope: c.scope,
+            entity: 0,
+        })
+    }));
+    Aggregates {
+        scopes,
+        thresholds,
+        max_scores,
+        levels: vec![class, grade, teacher, school, municipality, region],
+        options,
+    }
+}
+
+fn scope_key(ds: &Dataset, s: &Scope) -> (u8, String, u8, AcademicYear, String) {
+    match *s {
+        Scope::Procedure { procedure } => {
+            let p = &ds.procedures()[procedure as usize];
+            (
+                p.kind as u8,
+                p.subject.clone(),
+                p.grade,
+                p.year,
+                p.id.clone(),
+            )
+        }
+        _ => (u8::MAX, String::new(), 0, AcademicYear(0), String::new()),
+    }
+}
+
+fn scope_thresholds(ds: &Dataset, scales: &ScaleSet, s: &Scope) -> (Thresholds, u16) {
+    let Scope::Procedure { procedure } = *s else {
+        return (Thresholds::default(), 0);
+    };
+    let p = &ds.procedures()[procedure as usize];
+    let scale = p.scale.as_deref().and_then(|id| scales.get(id));
+    let test = |scheme: &str| {
+        scales
+            .minimums
+            .get(p.year, scheme, &p.subject)
+            .map(Threshold::Test)
+    };
+    let primary = |mark: u8| {
+        scale
+            .and_then(|s| s.min_score_for(mark))
+            .map(Threshold::Primary)
+    };
+    let th = if p.kind == ProcedureKind::Ege {
+        Thresholds {
+            below_min: test("attestat").or(primary(3)),
+            high: test("high").or(primary(5)),
+        }
+    } else {
+        Thresholds {
+            below_min: primary(3),
+            high: primary(5),
+        }
+    };
+    (th, p.max_score)
+}
+
+fn count_results(
+    ds: &Dataset,
+    scales: &ScaleSet,
+    scope_index: &HashMap<Scope, u32>,
+    classes: usize,
+    out: &mut HashMap<Cell, CellState>,
+) {
+    let procs = ds.procedures();
+    let scope_of: Vec<u32> = (0..procs.len() as u32)
+        .map(|p| scope_index[&Scope::Procedure { procedure: p }])
+        .collect();
+    let scale_of: Vec<_> = procs
+        .iter()
+        .map(|p| p.scale.as_deref().and_then(|id| scales.get(id)))
+        .collect();
+    // Dense (procedure, class) → slot table: one lookup per row, no hashing.
+    let mut slot = vec![NONE; procs.len() * classes];
+    let mut states: Vec<CellState> = Vec::new();
+    let mut keys: Vec<Cell> = Vec::new();
+    let r = ds.results();
+    let mut group_points: Vec<(&str, u16)> = Vec::new();
+    for i in 0..r.len() {
+        let p = r.procedure[i] as usize;
+        let c = r.class[i] as usize;
+        let si = &mut slot[p * classes + c];
+        if *si == NONE {
+            *si = states.len() as u32;
+            states.push(CellState {
+                scores: ScoreHistogram::new(procs[p].max_score),
+                ..Default::default()
+            });
+            keys.push(Cell {
+                scope: scope_of[p],
+                entity: c as u32,
+            });
+        }
+        let st = &mut states[*si as usize];
+        let score = r.score[i];
+        if score != NO_SCORE {
+            st.scores.add(score);
+        }
+        if r.test_score[i] != NO_SCORE {
+            if st.test_scores.counts().is_empty() {
+                st.test_scores = ScoreHistogram::new(100);
+            }
+            st.test_scores.add(r.test_score[i]);
+        }
+        let mark = match (r.mark[i], scale_of[p]) {
+            (m, _) if m != 0 => Some(m),
+            (_, Some(scale)) if score != NO_SCORE => {
+                let tasks = r.task_scores(i);
+                if scale.conditions().is_empty() || tasks.is_empty() {
+                    scale.mark(score, |_| None).map(|m| m.get())
+                } else {
+                    group_points.clear();
+                    for (t, &pts) in procs[p].tasks.iter().zip(tasks) {
+                        if let Some(g) = &t.group {
+                            match group_points.iter_mut().find(|(name, _)| name == g) {
+                                Some((_, sum)) => *sum += pts,
+                                None => group_points.push((g, pts)),
+                            }
+                        }
+                    }
+                    let gp = &group_points;
+                    scale
+                        .mark(score, |g| {
+                            Some(
+                                gp.iter()
+                                    .find(|(name, _)| *name == g)
+                                    .map_or(0, |(_, s)| *s),
+                            )
+                        })
+                        .map(|m| m.get())
+                }
+            }
+            _ => None,
+        };
+        match mark {
+            Some(m) => st.marks.add_code(m),
+            None => st.unmarked += 1,
+        }
+    }
+    for (k, s) in keys.into_iter().zip(states) {
+        out.insert(k, s);
+    }
+}
+
+fn count_marks(
+    ds: &Dataset,
+    scope_index: &HashMap<Scope, u32>,
+    classes: usize,
+    out: &mut HashMap<Cell, CellState>,
+) {
+    let m = ds.marks();
+    let students = ds.students().class();
+    let mut scope_slots: HashMap<(u32, u16, u8), Vec<u32>> = HashMap::new();
+    let mut states: Vec<CellState> = Vec::new();
+    let mut keys: Vec<Cell> = Vec::new();
+    for i in 0..m.len() {
+        let key = (m.subject[i], m.year[i], m.period[i]);
+        let slots = scope_slots
+            .entry(key)
+            .or_insert_with(|| vec![NONE; classes]);
+        let c = students[m.student[i] as usize] as usize;
+        if slots[c] == NONE {
+            slots[c] = states.len() as u32;
+            states.push(CellState::default());
+            let scope = Scope::Internal {
+                subject: key.0,
+                year: AcademicYear(key.1),
+                period: Period::from_code(key.2),
+            };
+            keys.push(Cell {
+                scope: scope_index[&scope],
+                entity: c as u32,
+            });
+        }
+        states[slots[c] as usize]
+            .marks
+            .add(MarkValue::from_code(m.value[i]));
+    }
+    for (k, s) in keys.into_iter().zip(states) {
+        out.insert(k, s);
+    }
+}
+
+fn count_outcomes(ds: &Dataset, scope: u32, out: &mut HashMap<Cell, CellState>) {
+    let st = ds.students();
+    for i in 0..st.len() {
+        let o = &mut out
+            .entry(Cell {
+                scope,
+                entity: st.class[i],
+            })
+            .or_default()
+            .outcomes;
+        if let Some(a) = st.attestat[i] {
+            o.graduates += 1;
+            o.without_attestat += u32::from(!a);
+            o.honours += u32::from(a && st.honours[i] == Some(true));
+        }
+        if let Some(ol) = st.olympiad[i] {
+            o.students += 1;
+            o.olympiad_participants += u32::from(ol != crate::Olympiad::None);
+            o.olympiad_winners += u32::from(matches!(
+                ol,
+                crate::Olympiad::Winner | crate::Olympiad::PrizeWinner
+            ));
+        }
+    }
+}
+
+fn teacher_cells(
+    ds: &Dataset,
+    scopes: &[Scope],
+    class: &LevelCells,
+    staff_years: &BTreeSet<AcademicYear>,
+    scope_index: &HashMap<Scope, u32>,
+) -> HashMap<Cell, CellState> {
+    let mut out: HashMap<Cell, CellState> = HashMap::new();
+    // Class cells by class, so each assignment finds its cells without a scan of all cells.
+    let mut by_class: Vec<Vec<u32>> = vec![Vec::new(); ds.classes().len()];
+    for (i, c) in class.cells.iter().enumerate() {
+        by_class[c.entity as usize].push(i as u32);
+    }
+    // A teacher may be assigned twice to one class and subject; count the class once.
+    let mut seen: BTreeSet<(u32, u32, u32)> = BTreeSet::new();
+    for a in ds.assignments() {
+        if !seen.insert((a.teacher, a.class, a.subject)) {
+            continue;
+        }
+        for &ci in &by_class[a.class as usize] {
+            let cell = class.cells[ci as usize];
+            let subject = match scopes[cell.scope as usize] {
+                Scope::Procedure { procedure } => ds.procedure_subjects()[procedure as usize],
+                Scope::Internal { subject, .. } => subject,
+                _ => continue,
+            };
+            if subject == a.subject {
+                out.entry(Cell {
+                    scope: cell.scope,
+                    entity: a.teacher,
+                })
+                .or_default()
+                .merge(&class.states[ci as usize]);
+            }
+        }
+    }
+    for &year in staff_years {
+        let scope = scope_index[&Scope::Staff { year }];
+        for t in 0..ds.teachers().len() as u32 {
+            let in_year = |assessment: bool| {
+                ds.trainings().iter().any(|tr| {
+                    tr.teacher == t
+                        && tr.date.academic_year() == year
+                        && (!assessment || tr.assessment)
+                })
+            };
+            let s = &mut out.entry(Cell { scope, entity: t }).or_default().staff;
+            s.teachers = 1;
+            s.trained = u32::from(in_year(false));
+            s.trained_assessment = u32::from(in_year(true));
+        }
+    }
+    out
+}
+
+impl Aggregates {
+    /// The scopes, indexed by [`Cell::scope`].
+    pub fn scopes(&self) -> &[Scope] {
+        &self.scopes
+    }
+
+    /// Index of a scope.
+    pub fn scope_index(&self, scope: &Scope) -> Option<u32> {
+        self.scopes
+            .iter()
+            .position(|s| s == scope)
+            .map(|i| i as u32)
+    }
+
+    /// The cells of a level, sorted by scope then entity.
+    pub fn cells(&self, level: Level) -> &[Cell] {
+        &self.levels[level as usize].cells
+    }
+
+    /// The state of a cell.
+    pub fn state(&self, level: Level, entity: u32, scope: u32) -> Option<&CellState> {
+        let l = &self.levels[level as usize];
+        l.index
+            .get(&Cell { scope, entity })
+            .map(|&i| &l.states[i as usize])
+    }
+
+    /// The options used.
+    pub fn options(&self) -> AggregateOptions {
+        self.options
+    }
+
+    /// Score thresholds of a scope.
+    pub fn thresholds(&self, scope: u32) -> &Thresholds {
+        &self.thresholds[scope as usize]
+    }
+
+    /// An indicator's value for an entity in a scope; `None` when the entity has no data in
+    /// the scope or the indicator does not apply to it.
+    pub fn value(
+        &self,
+        level: Level,
+        entity: u32,
+        scope: u32,
+        ind: Indicator,
+    ) -> Option<IndicatorValue> {
+        if !self.scopes[scope as usize].applies(ind.info().source) {
+            return None;
+        }
+        let s = self.state(level, entity, scope)?;
+        let th = &self.thresholds[scope as usize];
+        Some(compute(
+            ind,
+            s,
+            self.max_scores[scope as usize],
+            th,
+            self.options.min_sample,
+        ))
+    }
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test suite of the repository. Installs what the suites need on a fresh machine.
+# Usage: ./test.sh            all suites
+#        OKO_SKIP=python,node ./test.sh   skip some (for quick local runs only)
+set -euo pipefail
+cd "$(dirname "$0")"
+skip=",${OKO_SKIP:-},"
+step() { printf '\n==> %s\n' "$*"; }
+
+step "rust: format"
+cargo fmt --all -- --check
+
+step "rust: clippy"
+cargo clippy --workspace --all-targets --locked -- -D warnings
+
+step "rust: tests (unit, integration, doctests)"
+cargo test --workspace --locked
+
+step "rust: benchmarks compile"
+cargo bench --workspace --locked --no-run
+
+step "cli: demo"
+cargo run --release --locked -q -p oko-cli -- demo > target/demo.txt
+grep -q "oko demo" target/demo.txt
+echo "demo ok"
+
+echo
+echo "all suites passed"
