@@ -33,6 +33,8 @@ pub struct GeneratorConfig {
     pub year: u16,
     /// Add trial exams for grades 9 and 11 (two per subject, for the risk group).
     pub trials: bool,
+    /// Add last year's grade-4 ВПР, written by the current grade 5 (for cohort checks).
+    pub history: bool,
     /// Record per-task scores for ВПР and ОГЭ.
     pub task_scores: bool,
     /// Share of schools with inflated external (grade-4 ВПР) results.
@@ -73,6 +75,7 @@ impl GeneratorConfig {
             students: 1_000_000,
             year: 2025,
             trials: true,
+            history: true,
             task_scores: true,
             inflated_external: 0.06,
             helped_hard_tasks: 0.05,
@@ -447,7 +450,7 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
     let mut procs: Vec<(String, usize, AcademicYear)> = Vec::new(); // id, spec index, year
     for (i, (kind, subject, grade, scale, tasks)) in specs.iter().enumerate() {
         let mut years = vec![year];
-        if *kind == ProcedureKind::Vpr && *grade == 4 {
+        if config.history && *kind == ProcedureKind::Vpr && *grade == 4 {
             years.insert(0, year.prev());
         }
         for y in years {

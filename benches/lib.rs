@@ -1,0 +1,1 @@
+//! Benchmarks for oko: see `benches/` and README.md in this folder.

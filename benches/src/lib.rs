@@ -1,1 +1,0 @@
-//! Benchmarks for oko live in `benches/`.

@@ -1,0 +1,234 @@
+//! Invariants of the indicator library and aggregation, checked on generated inputs.
+
+use oko::*;
+use proptest::prelude::*;
+use rust_decimal::Decimal;
+
+fn mark_value(code: u8) -> MarkValue {
+    match code {
+        6 => MarkValue::NotAssessed,
+        7 => MarkValue::Exempt,
+        m => MarkValue::Mark(Mark::new(m).unwrap()),
+    }
+}
+
+fn state(marks: &[u8], scores: &[u16], max: u16) -> CellState {
+    let mut s = CellState { scores: ScoreHistogram::new(max), ..Default::default() };
+    for &m in marks {
+        s.marks.add(mark_value(m));
+    }
+    for &p in scores {
+        s.scores.add(p.min(max));
+    }
+    s
+}
+
+const ALL_SHARES: [Indicator; 6] = [
+    Indicator::ShareMark1,
+    Indicator::ShareMark2,
+    Indicator::ShareMark3,
+    Indicator::ShareMark4,
+    Indicator::ShareMark5,
+    Indicator::ShareNotAssessed,
+];
+
+proptest! {
+    #[test]
+    fn mark_shares_sum_to_100(marks in prop::collection::vec(1u8..=7, 1..300)) {
+        let s = state(&marks, &[], 10);
+        prop_assume!(s.marks.n() > 0);
+        let sum: Decimal = ALL_SHARES.iter().map(|&i| compute(i, &s, 10, &Thresholds::default(), 10).value.unwrap()).sum();
+        // Each share is exact to 28 significant digits; the sum is 100 up to that rounding.
+        prop_assert!((sum - Decimal::ONE_HUNDRED).abs() < Decimal::new(1, 20), "sum {sum}");
+    }
+
+    #[test]
+    fn merge_of_parts_equals_whole(
+        marks in prop::collection::vec(1u8..=7, 0..200),
+        scores in prop::collection::vec(0u16..=31, 0..200),
+        cut_m in 0usize..200, cut_s in 0usize..200,
+    ) {
+        let (cm, cs) = (cut_m.min(marks.len()), cut_s.min(scores.len()));
+        let whole = state(&marks, &scores, 31);
+        let mut a = state(&marks[..cm], &scores[..cs], 31);
+        let b = state(&marks[cm..], &scores[cs..], 31);
+        a.merge(&b);
+        prop_assert_eq!(&a, &whole);
+        let th = Thresholds { below_min: Some(Threshold::Primary(8)), high: Some(Threshold::Primary(22)) };
+        for &i in Indicator::ALL {
+            prop_assert_eq!(compute(i, &a, 31, &th, 10), compute(i, &whole, 31, &th, 10));
+        }
+    }
+
+    #[test]
+    fn median_equals_sort_based_median(mut scores in prop::collection::vec(0u16..=45, 1..400)) {
+        let s = state(&[], &scores, 45);
+        scores.sort_unstable();
+        let n = scores.len();
+        let expected = if n % 2 == 1 {
+            Decimal::from(scores[n / 2])
+        } else {
+            (Decimal::from(scores[n / 2 - 1]) + Decimal::from(scores[n / 2])) / Decimal::TWO
+        };
+        prop_assert_eq!(median(&s.scores), Some(expected));
+    }
+}
+
+/// Re-feeds a dataset's rows in a permuted order.
+fn rebuild(ds: &Dataset, perm_seed: u64) -> Dataset {
+    let mut b = DatasetBuilder::new(Policy::Strict);
+    for m in ds.municipalities() {
+        b.add_municipality(MunicipalityRow { id: m.id.clone(), name: m.name.clone() }).unwrap();
+    }
+    for s in ds.schools() {
+        let context = ds.context_fields().iter().cloned().zip(s.context.iter().copied()).collect();
+        b.add_school(SchoolRow {
+            id: s.id.clone(),
+            name: s.name.clone(),
+            municipality: ds.municipalities()[s.municipality as usize].id.clone(),
+            kind: s.kind,
+            rural: s.rural,
+            context,
+        })
+        .unwrap();
+    }
+    for c in ds.classes() {
+        b.add_class(ClassRow { id: c.id.clone(), school: ds.schools()[c.school as usize].id.clone(), grade: c.grade, name: c.name.clone() })
+            .unwrap();
+    }
+    for t in ds.teachers() {
+        b.add_teacher(TeacherRow { id: t.id.clone(), school: ds.schools()[t.school as usize].id.clone(), category: t.category.clone() })
+            .unwrap();
+    }
+    for a in ds.assignments() {
+        b.add_assignment(AssignmentRow {
+            teacher: ds.teachers()[a.teacher as usize].id.clone(),
+            class: ds.classes()[a.class as usize].id.clone(),
+            subject: ds.subjects().name(a.subject).to_owned(),
+        })
+        .unwrap();
+    }
+    let st = ds.students();
+    let shuffled = |n: usize| {
+        let mut idx: Vec<usize> = (0..n).collect();
+        // A deterministic Fisher–Yates with an LCG: enough to scramble row order.
+        let mut x = perm_seed | 1;
+        for i in (1..n).rev() {
+            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            idx.swap(i, (x >> 33) as usize % (i + 1));
+        }
+        idx
+    };
+    for i in shuffled(st.len()) {
+        b.add_student(StudentRow {
+            id: st.id(i as u32),
+            class: &ds.classes()[st.class()[i] as usize].id,
+            attestat: st.attestat()[i],
+            honours: st.honours()[i],
+            olympiad: st.olympiad()[i],
+            attendance: st.attendance()[i],
+        })
+        .unwrap();
+    }
+    for p in ds.procedures() {
+        b.add_procedure(p.clone()).unwrap();
+    }
+    let r = ds.results();
+    for i in shuffled(r.len()) {
+        let tasks: Vec<u32> = r.task_scores(i).iter().map(|&t| u32::from(t)).collect();
+        b.add_result(ResultRow {
+            student: st.id(r.student()[i]),
+            procedure: &ds.procedures()[r.procedure()[i] as usize].id,
+            class: Some(&ds.classes()[r.class()[i] as usize].id),
+            primary_score: r.score(i).map(u32::from),
+            task_scores: (!tasks.is_empty()).then_some(&tasks[..]),
+            mark: r.mark(i).map(u32::from),
+            test_score: r.test_score(i).map(u32::from),
+        })
+        .unwrap();
+    }
+    let m = ds.marks();
+    for i in shuffled(m.len()) {
+        b.add_mark(MarkRow {
+            student: st.id(m.student()[i]),
+            subject: ds.subjects().name(m.subject()[i]),
+            year: m.year(i),
+            period: m.period(i),
+            mark: m.value(i).as_text(),
+        })
+        .unwrap();
+    }
+    for t in ds.trainings() {
+        b.add_training(TrainingRow {
+            teacher: ds.teachers()[t.teacher as usize].id.clone(),
+            date: t.date,
+            topic: t.topic.clone(),
+            assessment: t.assessment,
+        })
+        .unwrap();
+    }
+    b.build().unwrap()
+}
+
+/// Every value at every level, keyed by entity id so that permuted ids compare equal.
+fn snapshot(ds: &Dataset, agg: &Aggregates) -> Vec<String> {
+    let mut out = Vec::new();
+    for level in Level::ALL {
+        for c in agg.cells(level) {
+            let entity = match level {
+                Level::Class => ds.classes()[c.entity as usize].id.clone(),
+                Level::Grade => {
+                    let g = ds.grades()[c.entity as usize];
+                    format!("{}/{}", ds.schools()[g.school as usize].id, g.grade)
+                }
+                Level::Teacher => ds.teachers()[c.entity as usize].id.clone(),
+                Level::School => ds.schools()[c.entity as usize].id.clone(),
+                Level::Municipality => ds.municipalities()[c.entity as usize].id.clone(),
+                Level::Region => "region".into(),
+            };
+            let scope = agg.scopes()[c.scope as usize].label(ds);
+            for &i in Indicator::ALL {
+                if let Some(v) = agg.value(level, c.entity, c.scope, i) {
+                    out.push(format!("{level:?} {entity} {scope} {i} {:?} {} {}", v.value, v.n, v.limited));
+                }
+            }
+        }
+    }
+    out.sort();
+    out
+}
+
+#[test]
+fn results_do_not_depend_on_row_order() {
+    let g = generate(&GeneratorConfig::tiny(3));
+    let base = snapshot(&g.dataset, &aggregate(&g.dataset, &g.scales, AggregateOptions::default()));
+    assert!(base.len() > 1000);
+    for seed in [1u64, 2, 99] {
+        let shuffled = rebuild(&g.dataset, seed);
+        let again = snapshot(&shuffled, &aggregate(&shuffled, &g.scales, AggregateOptions::default()));
+        assert_eq!(base, again, "seed {seed}");
+    }
+}
+
+#[test]
+fn school_state_is_the_merge_of_its_classes() {
+    let g = generate(&GeneratorConfig::tiny(5));
+    let ds = &g.dataset;
+    let agg = aggregate(ds, &g.scales, AggregateOptions::default());
+    for c in agg.cells(Level::School) {
+        if matches!(agg.scopes()[c.scope as usize], Scope::Staff { .. }) {
+            continue; // staff counts come from teachers, not classes
+        }
+        let mut merged = CellState::default();
+        for (k, class) in ds.classes().iter().enumerate() {
+            if class.school == c.entity
+                && let Some(s) = agg.state(Level::Class, k as u32, c.scope)
+            {
+                merged.merge(s);
+            }
+        }
+        let whole = agg.state(Level::School, c.entity, c.scope).unwrap();
+        assert_eq!(&merged.marks, &whole.marks);
+        assert_eq!(merged.scores.counts(), whole.scores.counts());
+    }
+}
