@@ -115,11 +115,39 @@ struct Parser {
 }
 
 /// What may follow an operand.
+#[derive(Clone, Copy)]
 enum Infix {
     Binary(BinaryOp, (u8, u8)),
     In { negated: bool },
 }
 
+/// The closing bracket of a call's arguments or of a list.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Closer {
+    Paren,
+    Bracket,
+}
+
+impl Closer {
+    fn tok(self) -> Tok {
+        match self {
+            Closer::Paren => Tok::RParen,
+            Closer::Bracket => Tok::RBracket,
+        }
+    }
+
+    fn describe(self) -> (&'static str, &'static str) {
+        match self {
+            Closer::Paren => ("`(`", "`)`"),
+            Closer::Bracket => ("`[`", "`]`"),
+        }
+    }
+}
+
+// The functions on the recursive path (parse_expr, parse_expr_inner, parse_prefix, parse_paren,
+// parse_unary, parse_if, parse_name_or_call, parse_call, parse_in, parse_list, parse_items) keep
+// few locals; node building and error formatting live in out-of-line helpers, so that a debug
+// build needs little stack per nesting level.
 impl Parser {
     fn peek(&self) -> &Tok {
         &self.tokens[self.pos].tok
@@ -130,20 +158,31 @@ impl Parser {
         &self.tokens[i].tok
     }
 
+    fn at(&self, closer: Closer) -> bool {
+        *self.peek() == closer.tok()
+    }
+
     fn span(&self) -> Span {
         self.tokens[self.pos].span
     }
 
-    fn bump(&mut self) -> Token {
-        let t = self.tokens[self.pos].clone();
+    /// Moves past the current token (never past the end) and returns its span.
+    fn advance(&mut self) -> Span {
+        let span = self.tokens[self.pos].span;
         if self.pos + 1 < self.tokens.len() {
             self.pos += 1;
         }
-        t
+        span
+    }
+
+    fn span_of(&self, id: NodeId) -> Span {
+        self.nodes[id.index()].span
     }
 
     /// Records a syntax error, unless one was just recorded at the same place (a cascade).
-    fn error(&mut self, message: impl Into<String>, span: Span) {
+    #[cold]
+    #[inline(never)]
+    fn error(&mut self, message: String, span: Span) {
         let repeat = self.errors.last().is_some_and(|e| e.span == span);
         if !repeat && self.errors.len() < MAX_ERRORS {
             self.errors
@@ -151,11 +190,24 @@ impl Parser {
         }
     }
 
+    /// Records "expected WHAT, found <current token>" at the current token.
+    #[cold]
+    #[inline(never)]
+    fn expected(&mut self, what: &str) {
+        let message = format!("expected {what}, found {}", self.peek().describe());
+        let span = self.span();
+        self.error(message, span);
+    }
+
+    #[cold]
+    #[inline(never)]
     fn limit(&mut self, code: &'static str, message: String, span: Span) -> Abort {
         self.errors.push(ExprError::new(code, message, span));
         Abort
     }
 
+    #[cold]
+    #[inline(never)]
     fn depth_error(&mut self, span: Span) -> Abort {
         let message = format!(
             "expression is nested more than {} levels deep (each operator of a chain such as \
@@ -166,6 +218,7 @@ impl Parser {
     }
 
     /// Adds a node, checking the node count and the subtree height.
+    #[inline(never)]
     fn push(&mut self, kind: ExprKind, span: Span) -> PResult {
         if self.nodes.len() >= self.max_nodes {
             let message = format!(
@@ -201,24 +254,23 @@ impl Parser {
         Ok(id)
     }
 
-    /// A placeholder node standing for text that failed to parse.
-    fn placeholder(&mut self, span: Span) -> PResult {
-        self.push(ExprKind::Literal(Literal::Null), span)
-    }
-
     fn parse_root(&mut self) -> PResult {
         let root = self.parse_expr(0)?;
         if *self.peek() != Tok::Eof {
-            let t = self.bump();
-            self.error(
-                format!(
-                    "unexpected {} after the end of the expression",
-                    t.tok.describe()
-                ),
-                t.span,
-            );
+            self.trailing();
         }
         Ok(root)
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn trailing(&mut self) {
+        let message = format!(
+            "unexpected {} after the end of the expression",
+            self.peek().describe()
+        );
+        let span = self.span();
+        self.error(message, span);
     }
 
     fn parse_expr(&mut self, min_bp: u8) -> PResult {
@@ -263,274 +315,324 @@ impl Parser {
             if left_bp < min_bp {
                 break;
             }
-            let op_span = self.span();
             if left_bp == CMP_BP.0 {
                 if compared {
-                    self.error(
-                        "comparisons cannot be chained; join them with `and`",
-                        op_span,
-                    );
+                    self.chained_comparison();
                 }
                 compared = true;
             }
-            self.bump();
-            let start = self.nodes[lhs.index()].span;
             lhs = match infix {
                 Infix::Binary(op, _) => {
+                    let op_span = self.advance();
                     let rhs = self.parse_expr(right_bp)?;
-                    let span = start.to(self.nodes[rhs.index()].span);
-                    self.push(
-                        ExprKind::Binary {
-                            op,
-                            op_span,
-                            lhs,
-                            rhs,
-                        },
-                        span,
-                    )?
+                    self.binary(op, op_span, lhs, rhs)?
                 }
-                Infix::In { negated } => {
-                    let op_span = if negated {
-                        op_span.to(self.bump().span)
-                    } else {
-                        op_span
-                    };
-                    let (list, end) = self.parse_list(op_span)?;
-                    self.push(
-                        ExprKind::In {
-                            value: lhs,
-                            list,
-                            negated,
-                        },
-                        start.to(end),
-                    )?
-                }
+                Infix::In { negated } => self.parse_in(lhs, negated)?,
             };
         }
         Ok(lhs)
     }
 
-    fn parse_prefix(&mut self) -> PResult {
+    #[cold]
+    #[inline(never)]
+    fn chained_comparison(&mut self) {
         let span = self.span();
-        let literal = |tok: &Tok| {
-            Some(match tok {
-                Tok::Num(d) => Literal::Number(*d),
-                Tok::Percent(d) => Literal::Percent(*d),
-                Tok::Points(d) => Literal::Points(*d),
-                Tok::Str(s) => Literal::Str(s.clone()),
-                Tok::True => Literal::Bool(true),
-                Tok::False => Literal::Bool(false),
-                Tok::Null => Literal::Null,
-                _ => return None,
-            })
-        };
-        if let Some(lit) = literal(self.peek()) {
-            self.bump();
-            return self.push(ExprKind::Literal(lit), span);
+        self.error(
+            "comparisons cannot be chained; join them with `and`".to_owned(),
+            span,
+        );
+    }
+
+    #[inline(never)]
+    fn binary(&mut self, op: BinaryOp, op_span: Span, lhs: NodeId, rhs: NodeId) -> PResult {
+        let span = self.span_of(lhs).to(self.span_of(rhs));
+        self.push(
+            ExprKind::Binary {
+                op,
+                op_span,
+                lhs,
+                rhs,
+            },
+            span,
+        )
+    }
+
+    fn parse_in(&mut self, value: NodeId, negated: bool) -> PResult {
+        let mut op_span = self.advance();
+        if negated {
+            op_span = op_span.to(self.advance());
         }
-        match self.peek().clone() {
-            Tok::Minus | Tok::Not => {
-                let op = if *self.peek() == Tok::Minus {
-                    UnaryOp::Neg
-                } else {
-                    UnaryOp::Not
-                };
-                self.bump();
-                let bp = if op == UnaryOp::Neg { NEG_BP } else { NOT_BP };
-                let operand = self.parse_expr(bp)?;
-                let span = span.to(self.nodes[operand.index()].span);
-                self.push(ExprKind::Unary { op, operand }, span)
-            }
-            Tok::LParen => {
-                self.bump();
-                let inner = self.parse_expr(0)?;
-                self.expect_close(Tok::RParen, span);
-                Ok(inner)
-            }
-            Tok::If => {
-                self.bump();
-                let cond = self.parse_expr(0)?;
-                self.expect_keyword(Tok::Then, "`then` after the condition of `if`");
-                let then = self.parse_expr(0)?;
-                self.expect_keyword(Tok::Else, "`else`: every `if` needs an `else` branch");
-                let otherwise = self.parse_expr(0)?;
-                let span = span.to(self.nodes[otherwise.index()].span);
-                self.push(
-                    ExprKind::If {
-                        cond,
-                        then,
-                        otherwise,
-                    },
-                    span,
-                )
-            }
-            Tok::Ident(first) => self.parse_name_or_call(first, span),
-            Tok::LBracket => {
-                self.error("a list `[...]` is only allowed after `in`", span);
-                self.recover(span)
-            }
-            other => {
-                self.error(
-                    format!("expected an expression, found {}", other.describe()),
-                    span,
-                );
-                self.recover(span)
-            }
+        let mut list = Vec::new();
+        let end = self.parse_list(&mut list, op_span)?;
+        self.in_node(value, list, negated, end)
+    }
+
+    #[inline(never)]
+    fn in_node(&mut self, value: NodeId, list: Vec<NodeId>, negated: bool, end: Span) -> PResult {
+        let span = self.span_of(value).to(end);
+        self.push(
+            ExprKind::In {
+                value,
+                list,
+                negated,
+            },
+            span,
+        )
+    }
+
+    fn parse_prefix(&mut self) -> PResult {
+        match self.peek() {
+            Tok::Minus => self.parse_unary(UnaryOp::Neg, NEG_BP),
+            Tok::Not => self.parse_unary(UnaryOp::Not, NOT_BP),
+            Tok::LParen => self.parse_paren(),
+            Tok::If => self.parse_if(),
+            Tok::Ident(_) => self.parse_name_or_call(),
+            _ => self.parse_leaf(),
         }
     }
 
-    fn parse_name_or_call(&mut self, first: String, start: Span) -> PResult {
-        self.bump();
-        let mut path = vec![first];
-        let mut span = start;
+    fn parse_unary(&mut self, op: UnaryOp, bp: u8) -> PResult {
+        let start = self.advance();
+        let operand = self.parse_expr(bp)?;
+        self.unary(op, start, operand)
+    }
+
+    #[inline(never)]
+    fn unary(&mut self, op: UnaryOp, start: Span, operand: NodeId) -> PResult {
+        let span = start.to(self.span_of(operand));
+        self.push(ExprKind::Unary { op, operand }, span)
+    }
+
+    fn parse_paren(&mut self) -> PResult {
+        let open = self.advance();
+        let inner = self.parse_expr(0)?;
+        self.expect_close(Closer::Paren, open);
+        Ok(inner)
+    }
+
+    fn parse_if(&mut self) -> PResult {
+        let start = self.advance();
+        let cond = self.parse_expr(0)?;
+        self.expect_keyword(Tok::Then, "`then` after the condition of `if`");
+        let then = self.parse_expr(0)?;
+        self.expect_keyword(Tok::Else, "`else`: every `if` needs an `else` branch");
+        let otherwise = self.parse_expr(0)?;
+        self.if_node(start, cond, then, otherwise)
+    }
+
+    #[inline(never)]
+    fn if_node(&mut self, start: Span, cond: NodeId, then: NodeId, otherwise: NodeId) -> PResult {
+        let span = start.to(self.span_of(otherwise));
+        self.push(
+            ExprKind::If {
+                cond,
+                then,
+                otherwise,
+            },
+            span,
+        )
+    }
+
+    /// A literal, or an error with recovery for a token that cannot start an operand.
+    #[inline(never)]
+    fn parse_leaf(&mut self) -> PResult {
+        let span = self.span();
+        let lit = match self.peek() {
+            Tok::Num(d) => Literal::Number(*d),
+            Tok::Percent(d) => Literal::Percent(*d),
+            Tok::Points(d) => Literal::Points(*d),
+            Tok::Str(s) => Literal::Str(s.clone()),
+            Tok::True => Literal::Bool(true),
+            Tok::False => Literal::Bool(false),
+            Tok::Null => Literal::Null,
+            Tok::LBracket => {
+                self.error("a list `[...]` is only allowed after `in`".to_owned(), span);
+                return self.recover(span);
+            }
+            _ => {
+                self.expected("an expression");
+                return self.recover(span);
+            }
+        };
+        self.advance();
+        self.push(ExprKind::Literal(lit), span)
+    }
+
+    fn parse_name_or_call(&mut self) -> PResult {
+        let (path, span) = self.parse_path();
+        if *self.peek() == Tok::LParen {
+            self.parse_call(path, span)
+        } else {
+            self.push(ExprKind::Name(path), span)
+        }
+    }
+
+    /// Reads `ident { "." ident }`.
+    #[inline(never)]
+    fn parse_path(&mut self) -> (Vec<String>, Span) {
+        let mut path = Vec::new();
+        let mut span = self.span();
+        if let Tok::Ident(first) = self.peek() {
+            path.push(first.clone());
+        }
+        self.advance();
         while *self.peek() == Tok::Dot {
-            self.bump();
-            match self.peek().clone() {
+            self.advance();
+            match self.peek() {
                 Tok::Ident(seg) => {
-                    span = span.to(self.bump().span);
-                    path.push(seg);
+                    path.push(seg.clone());
+                    span = span.to(self.advance());
                 }
-                other => {
-                    let at = self.span();
-                    self.error(
-                        format!("expected a name after `.`, found {}", other.describe()),
-                        at,
-                    );
+                _ => {
+                    self.expected("a name after `.`");
                     break;
                 }
             }
         }
-        if *self.peek() != Tok::LParen {
-            return self.push(ExprKind::Name(path), span);
-        }
+        (path, span)
+    }
+
+    fn parse_call(&mut self, path: Vec<String>, name_span: Span) -> PResult {
         if path.len() > 1 {
-            self.error("only simple names can be called as functions", span);
+            self.error(
+                "only simple names can be called as functions".to_owned(),
+                name_span,
+            );
         }
-        let open = self.bump().span;
+        let open = self.advance();
         let mut args = Vec::new();
-        let end = self.parse_items(&mut args, Tok::RParen, open)?;
+        let end = self.parse_items(&mut args, Closer::Paren, open)?;
+        self.call_node(path, name_span, args, end)
+    }
+
+    #[inline(never)]
+    fn call_node(
+        &mut self,
+        path: Vec<String>,
+        name_span: Span,
+        args: Vec<NodeId>,
+        end: Span,
+    ) -> PResult {
         self.push(
             ExprKind::Call {
                 name: path.join("."),
-                name_span: span,
+                name_span,
                 args,
             },
-            start.to(end),
+            name_span.to(end),
         )
     }
 
-    /// Parses `[a, b, ...]` after `in`.
-    fn parse_list(&mut self, op_span: Span) -> Result<(Vec<NodeId>, Span), Abort> {
+    /// Parses `[a, b, ...]` after `in`; returns the span of its end.
+    fn parse_list(&mut self, items: &mut Vec<NodeId>, op_span: Span) -> Result<Span, Abort> {
         if *self.peek() != Tok::LBracket {
-            let at = self.span();
-            self.error(
-                format!(
-                    "expected `[` to start the list after `in`, found {}",
-                    self.peek().describe()
-                ),
-                at,
-            );
-            let node = self.recover(at)?;
-            return Ok((vec![node], at));
+            return self.missing_list(items);
         }
-        let open = self.bump().span;
-        let mut items = Vec::new();
-        let end = self.parse_items(&mut items, Tok::RBracket, open)?;
+        let open = self.advance();
+        let end = self.parse_items(items, Closer::Bracket, open)?;
         if items.is_empty() {
             self.error(
-                "the list after `in` needs at least one element",
+                "the list after `in` needs at least one element".to_owned(),
                 op_span.to(end),
             );
         }
-        Ok((items, end))
+        Ok(end)
     }
 
-    /// Parses comma-separated expressions up to `close`; recovers at commas and brackets.
+    #[cold]
+    #[inline(never)]
+    fn missing_list(&mut self, items: &mut Vec<NodeId>) -> Result<Span, Abort> {
+        let at = self.span();
+        self.expected("`[` to start the list after `in`");
+        items.push(self.recover(at)?);
+        Ok(at)
+    }
+
+    /// Parses comma-separated expressions up to `closer`; recovers at commas and brackets.
     /// Returns the span of the closing token (or of where it was expected).
     fn parse_items(
         &mut self,
         items: &mut Vec<NodeId>,
-        close: Tok,
+        closer: Closer,
         open: Span,
     ) -> Result<Span, Abort> {
         loop {
-            if *self.peek() == close {
-                return Ok(self.bump().span);
+            if self.at(closer) {
+                return Ok(self.advance());
             }
             if *self.peek() == Tok::Eof {
-                let at = self.span();
-                self.error(
-                    format!(
-                        "unclosed {}: expected {}",
-                        describe_open(&close),
-                        close.describe()
-                    ),
-                    open.to(at),
-                );
-                return Ok(at);
+                return Ok(self.unclosed(closer, open));
             }
             items.push(self.parse_expr(0)?);
             match self.peek() {
                 Tok::Comma => {
-                    self.bump();
+                    self.advance();
                 }
-                t if *t == close => {}
                 Tok::Eof => {}
-                other => {
-                    let at = self.span();
-                    self.error(
-                        format!(
-                            "expected `,` or {}, found {}",
-                            close.describe(),
-                            other.describe()
-                        ),
-                        at,
-                    );
-                    self.skip_to_sync();
-                    // Consume a comma, or a stray `]`/`)`/`then`/`else`, so the loop advances.
-                    if *self.peek() != close && *self.peek() != Tok::Eof {
-                        self.bump();
-                    }
-                }
+                _ if self.at(closer) => {}
+                _ => self.bad_separator(closer),
             }
         }
     }
 
-    fn expect_close(&mut self, close: Tok, open: Span) {
-        if *self.peek() == close {
-            self.bump();
-            return;
-        }
+    #[cold]
+    #[inline(never)]
+    fn unclosed(&mut self, closer: Closer, open: Span) -> Span {
         let at = self.span();
-        let found = self.peek().describe();
-        self.error(
-            format!(
-                "expected {} to close {} opened here, found {found}",
-                close.describe(),
-                describe_open(&close)
-            ),
-            open.to(at),
-        );
+        let (o, c) = closer.describe();
+        self.error(format!("unclosed {o}: expected {c}"), open.to(at));
+        at
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn bad_separator(&mut self, closer: Closer) {
+        self.expected(&format!("`,` or {}", closer.describe().1));
         self.skip_to_sync();
-        if *self.peek() == close {
-            self.bump();
+        // Consume a comma, or a stray `]`/`)`/`then`/`else`, so the loop advances.
+        if !self.at(closer) && *self.peek() != Tok::Eof {
+            self.advance();
+        }
+    }
+
+    fn expect_close(&mut self, closer: Closer, open: Span) {
+        if self.at(closer) {
+            self.advance();
+        } else {
+            self.missing_close(closer, open);
+        }
+    }
+
+    #[cold]
+    #[inline(never)]
+    fn missing_close(&mut self, closer: Closer, open: Span) {
+        let at = self.span();
+        let (o, c) = closer.describe();
+        let message = format!(
+            "expected {c} to close {o} opened here, found {}",
+            self.peek().describe()
+        );
+        self.error(message, open.to(at));
+        self.skip_to_sync();
+        if self.at(closer) {
+            self.advance();
         }
     }
 
     fn expect_keyword(&mut self, kw: Tok, what: &str) {
         if *self.peek() == kw {
-            self.bump();
+            self.advance();
         } else {
-            let at = self.span();
-            let found = self.peek().describe();
-            self.error(format!("expected {what}, found {found}"), at);
+            self.expected(what);
         }
     }
 
     /// Skips the bad text of a failed operand and stands a placeholder node in for it.
+    #[cold]
+    #[inline(never)]
     fn recover(&mut self, span: Span) -> PResult {
         self.skip_to_sync();
-        self.placeholder(span)
+        self.push(ExprKind::Literal(Literal::Null), span)
     }
 
     /// Skips tokens up to (not including) a `,`, `)`, `]`, `then`, `else` or the end that is
@@ -549,16 +651,8 @@ impl Parser {
                 }
                 _ => {}
             }
-            self.bump();
+            self.advance();
         }
-    }
-}
-
-fn describe_open(close: &Tok) -> &'static str {
-    if *close == Tok::RBracket {
-        "`[`"
-    } else {
-        "`(`"
     }
 }
 
