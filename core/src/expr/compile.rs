@@ -506,9 +506,8 @@ impl Compiler<'_> {
                 Some(self.emit(Op::RelGap, &args, Type::Percent))
             }
             _ => {
-                // pp_gap(x, reference) = reference - x
                 let ty = self.check(types::pp_gap(args[0].ty, args[1].ty), node.span)?;
-                Some(self.emit(Op::Sub, &[args[1], args[0]], ty))
+                Some(self.emit(Op::PpGap, &args, ty))
             }
         }
     }

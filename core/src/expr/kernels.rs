@@ -80,6 +80,8 @@ pub(crate) enum Op {
     Div,
     /// `rel_gap(x, reference)` = (reference − x) × 100 / reference
     RelGap,
+    /// `pp_gap(x, reference)` = reference − x
+    PpGap,
     /// A comparison of two operands of one storage kind.
     Cmp(Cmp, Kind),
     /// `a and b`
@@ -266,6 +268,9 @@ pub(crate) fn exec(op: Op, args: &[&Column], rows: usize, ty: Type) -> Column {
                 .and_then(|d| d.checked_mul(Decimal::ONE_HUNDRED))
                 .and_then(|d| d.checked_div(r))
                 .ok_or(Fail::Overflow)
+        }),
+        Op::PpGap => zip_dec(args, &mut sink, &mut codes, |x, r| {
+            r.checked_sub(x).ok_or(Fail::Overflow)
         }),
         Op::Cmp(cmp, Kind::Dec) => {
             compare::<Decimal>(args, &mut sink, &mut codes, |a, b| cmp.test(a.cmp(b)))
