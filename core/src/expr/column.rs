@@ -219,10 +219,13 @@ impl Column {
         self
     }
 
-    /// The code of `reason` in this column's table, adding it if new.
+    /// The code of `reason` in this column's table, adding it if not among the most recent
+    /// entries (a bounded search keeps marking many rows linear; a repeat is harmless).
     fn intern(&mut self, reason: Reason) -> u32 {
-        match self.reasons.iter().position(|r| *r == reason) {
-            Some(i) => i as u32 + 1,
+        const RECENT: usize = 16;
+        let from = self.reasons.len().saturating_sub(RECENT);
+        match self.reasons[from..].iter().position(|r| *r == reason) {
+            Some(i) => (from + i) as u32 + 1,
             None => {
                 self.reasons.push(reason);
                 self.reasons.len() as u32

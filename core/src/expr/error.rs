@@ -17,11 +17,11 @@ pub mod codes {
     pub const ARITY: &str = "rule.arity";
     /// An argument that must be a constant of a certain form is not (e.g. `round(x, 1.5)`).
     pub const ARGUMENT: &str = "rule.argument";
-    /// The expression nests deeper than [`Limits::max_depth`](super::Limits::max_depth).
+    /// The expression nests deeper than [`Limits::max_depth`](crate::expr::Limits::max_depth).
     pub const EXPRESSION_DEPTH: &str = "limit.expression_depth";
-    /// The expression has more nodes than [`Limits::max_nodes`](super::Limits::max_nodes).
+    /// The expression has more nodes than [`Limits::max_nodes`](crate::expr::Limits::max_nodes).
     pub const EXPRESSION_NODES: &str = "limit.expression_nodes";
-    /// The source is longer than [`Limits::max_source_bytes`](super::Limits::max_source_bytes).
+    /// The source is longer than [`Limits::max_source_bytes`](crate::expr::Limits::max_source_bytes).
     pub const EXPRESSION_SIZE: &str = "limit.expression_size";
 }
 
