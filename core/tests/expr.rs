@@ -762,3 +762,57 @@ fn garbage_gives_bounded_errors() {
             .all(|e| e.code == codes::SYNTAX && e.span.end <= src.len())
     );
 }
+
+#[test]
+fn many_rows_with_distinct_reasons_stay_linear() {
+    let n = 100_000;
+    let mut rates = Column::percents(
+        (0..n).map(|i| Some(Decimal::from(i % 101))).collect(),
+        missing("p"),
+    );
+    for i in (0..n).step_by(2) {
+        rates.set_unknown(
+            i,
+            Reason::LimitedSample {
+                name: "p".into(),
+                size: i as u64,
+            },
+        );
+    }
+    let cat = MapCatalogue::new()
+        .with_name(
+            "p",
+            Binding {
+                slot: 0,
+                ty: Type::Percent,
+            },
+        )
+        .with_name(
+            "m",
+            Binding {
+                slot: 1,
+                ty: Type::Percent,
+            },
+        );
+    let district = Column::percents(vec![Some(dec!(60)); n], missing("m"));
+    let frame = VecFrame::new(n, vec![rates, district]);
+    let program = compile_str(
+        "rel_gap(p, m) >= 15% or pp_gap(p, m) >= 20pp",
+        &Limits::default(),
+        &cat,
+    )
+    .unwrap();
+    let start = Instant::now();
+    let out = eval(&program, &frame).unwrap();
+    assert!(
+        start.elapsed() < Duration::from_secs(20),
+        "{:?}",
+        start.elapsed()
+    );
+    assert_eq!(out.bool(1), Some(true)); // 1 % vs 60 %
+    assert_eq!(out.bool(99), Some(false)); // 99 %
+    assert_eq!(
+        out.reason(4).map(ToString::to_string).as_deref(),
+        Some("limited sample for p (N = 4)")
+    );
+}
