@@ -29,3 +29,5 @@ pub use indicators::{
     Source, StaffCounts, Threshold, Thresholds, Unit, compute, median,
 };
 pub use scale::ScaleSet;
+
+pub mod expr;
