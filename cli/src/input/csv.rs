@@ -5,7 +5,7 @@ use std::io::{self, BufRead, BufReader, Cursor, Read};
 
 use ::csv::{ByteRecord, Reader, ReaderBuilder};
 
-use super::detect::{self, Encoding, EncodingOption, SeparatorOption};
+use super::detect::{self, Encoding, EncodingOption, SeparatorOption, Utf8Scan};
 use super::error::{ErrorKind, InputError, Location};
 use super::{Row, Source};
 
@@ -59,10 +59,25 @@ pub(crate) fn open(
         EncodingOption::Auto if prefix.starts_with(b"\xFE\xFF") => Encoding::Utf16Be,
         EncodingOption::Auto => {
             let whole = source.open().map_err(io_err)?;
-            if detect::is_valid_utf8(whole).map_err(io_err)? {
-                Encoding::Utf8
-            } else {
-                Encoding::Windows1251
+            match detect::scan_utf8(whole).map_err(io_err)? {
+                Utf8Scan::Valid => Encoding::Utf8,
+                Utf8Scan::Invalid {
+                    multibyte_before: false,
+                    ..
+                } => Encoding::Windows1251,
+                // Valid Cyrillic UTF-8 first, then a bad byte: a damaged
+                // UTF-8 file, not cp1251; decoding it as cp1251 would turn
+                // every letter into garbage without a word.
+                Utf8Scan::Invalid {
+                    line,
+                    multibyte_before: true,
+                } => {
+                    return Err(InputError::new(
+                        ErrorKind::Encoding,
+                        loc().at_row(line),
+                        "the file is UTF-8 but this line has bytes that are not UTF-8; fix the line or pass --encoding",
+                    ));
+                }
             }
         }
     };
@@ -82,7 +97,7 @@ pub(crate) fn open(
             encoding_rs::UTF_16BE.new_decoder_with_bom_removal(),
         )),
     };
-    let mut text = BufReader::with_capacity(64 * 1024, text);
+    let mut text = BufReader::with_capacity(64 * 1024, NormalizeNewlines::new(text));
     let (consumed, header_start, header_line_no) =
         read_header_line(&mut text).map_err(|e| map_read_error(e, file, None))?;
     let separator = match separator {
@@ -235,8 +250,21 @@ impl CsvRows {
     }
 
     /// The line the current record starts on.
+    ///
+    /// csv records a record's position before skipping the blank lines in
+    /// front of it, so it is computed from the end instead: the input has
+    /// only `\n` line ends and ends with one (see [`NormalizeNewlines`]), so
+    /// after a record the reader has counted every `\n` up to and including
+    /// the record's own; those inside quoted fields are in the record.
     fn line(&self) -> u64 {
-        self.record.position().map_or(0, |p| p.line())
+        let end = self.reader.position().line();
+        let inside = self
+            .record
+            .as_slice()
+            .iter()
+            .filter(|&&b| b == b'\n')
+            .count() as u64;
+        end.saturating_sub(1 + inside).max(1)
     }
 
     fn map_csv_error(&self, e: ::csv::Error, after_row: Option<u64>) -> InputError {
@@ -313,7 +341,7 @@ impl Iterator for CsvRows {
 
     fn next(&mut self) -> Option<Self::Item> {
         while !self.done {
-            let before = self.line();
+            let before = self.reader.position().line();
             match self.reader.read_byte_record(&mut self.record) {
                 Ok(false) => self.done = true,
                 Ok(true) => match self.convert() {
@@ -324,11 +352,89 @@ impl Iterator for CsvRows {
                 Err(e) => {
                     // A read error leaves the stream in an unknown state.
                     self.done = true;
-                    return Some(Err(self.map_csv_error(e, Some(before + 1))));
+                    return Some(Err(self.map_csv_error(e, Some(before))));
                 }
             }
         }
         None
+    }
+}
+
+/// Turns `\r\n` into `\n` and ends a non-empty stream with `\n`, so that
+/// every record, the last one too, ends with exactly one counted `\n`.
+struct NormalizeNewlines<R> {
+    inner: R,
+    input: Box<[u8]>,
+    output: Vec<u8>,
+    out_pos: usize,
+    pending_cr: bool,
+    last: Option<u8>,
+    done: bool,
+}
+
+impl<R: Read> NormalizeNewlines<R> {
+    fn new(inner: R) -> Self {
+        const SIZE: usize = 32 * 1024;
+        NormalizeNewlines {
+            inner,
+            input: vec![0; SIZE].into_boxed_slice(),
+            output: Vec::with_capacity(SIZE + 2),
+            out_pos: 0,
+            pending_cr: false,
+            last: None,
+            done: false,
+        }
+    }
+
+    /// Refills `output`; leaves it empty only at the end.
+    fn fill(&mut self) -> io::Result<()> {
+        self.output.clear();
+        self.out_pos = 0;
+        while self.output.is_empty() && !self.done {
+            let n = loop {
+                match self.inner.read(&mut self.input) {
+                    Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+                    other => break other?,
+                }
+            };
+            if n == 0 {
+                self.done = true;
+                if self.pending_cr {
+                    self.output.push(b'\r');
+                    self.last = Some(b'\r');
+                }
+                if self.last.is_some_and(|b| b != b'\n') {
+                    self.output.push(b'\n');
+                }
+                return Ok(());
+            }
+            for &b in &self.input[..n] {
+                if std::mem::take(&mut self.pending_cr) && b != b'\n' {
+                    self.output.push(b'\r');
+                }
+                if b == b'\r' {
+                    self.pending_cr = true;
+                } else {
+                    self.output.push(b);
+                }
+            }
+            if let Some(&b) = self.output.last() {
+                self.last = Some(b);
+            }
+        }
+        Ok(())
+    }
+}
+
+impl<R: Read> Read for NormalizeNewlines<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.out_pos == self.output.len() {
+            self.fill()?;
+        }
+        let n = (self.output.len() - self.out_pos).min(buf.len());
+        buf[..n].copy_from_slice(&self.output[self.out_pos..self.out_pos + n]);
+        self.out_pos += n;
+        Ok(n)
     }
 }
 
@@ -461,5 +567,47 @@ impl<R: Read> Read for DecodingReader<R> {
         buf[..n].copy_from_slice(&self.output[self.out_pos..self.out_pos + n]);
         self.out_pos += n;
         Ok(n)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn normalize(input: &[u8], chunk: usize) -> Vec<u8> {
+        let mut r = NormalizeNewlines::new(input);
+        let mut out = Vec::new();
+        let mut buf = vec![0u8; chunk];
+        loop {
+            let n = r.read(&mut buf).unwrap();
+            if n == 0 {
+                return out;
+            }
+            out.extend_from_slice(&buf[..n]);
+        }
+    }
+
+    #[test]
+    fn newlines_normalized_in_any_chunk_size() {
+        for chunk in [1, 2, 3, 64] {
+            assert_eq!(normalize(b"a\r\nb\r\n", chunk), b"a\nb\n");
+            assert_eq!(normalize(b"a\r\nb", chunk), b"a\nb\n");
+            assert_eq!(normalize(b"a\rb\r", chunk), b"a\rb\r\n");
+            assert_eq!(normalize(b"\"x\r\ny\"\n", chunk), b"\"x\ny\"\n");
+            assert_eq!(normalize(b"", chunk), b"");
+        }
+    }
+
+    #[test]
+    fn cp1251_decodes_every_byte() {
+        let all: Vec<u8> = (0u8..=255).collect();
+        let mut r = DecodingReader::new(
+            &all[..],
+            encoding_rs::WINDOWS_1251.new_decoder_without_bom_handling(),
+        );
+        let mut s = String::new();
+        r.read_to_string(&mut s).unwrap();
+        assert_eq!(s.chars().count(), 256);
+        assert!(s.contains("АБВ") && s.contains("ё№") && s.contains('Ё'));
     }
 }

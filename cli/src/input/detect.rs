@@ -189,11 +189,30 @@ pub(crate) fn is_legacy_xls(head: &[u8]) -> bool {
     head.starts_with(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1])
 }
 
-/// Is everything `reader` yields valid UTF-8? Reads in chunks, stops at the
-/// first invalid sequence; a sequence split between chunks is carried over.
-pub(crate) fn is_valid_utf8(mut reader: impl Read) -> io::Result<bool> {
+/// What a scan of a whole stream for UTF-8 found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Utf8Scan {
+    /// Every byte is part of valid UTF-8.
+    Valid,
+    /// An invalid sequence on `line` (1-based); `multibyte_before` tells
+    /// whether valid non-ASCII UTF-8 came before it, which cp1251 text
+    /// practically never has.
+    Invalid { line: u64, multibyte_before: bool },
+}
+
+/// Scans everything `reader` yields for UTF-8 validity, in chunks; stops at
+/// the first invalid sequence; a sequence split between chunks is carried
+/// over.
+pub(crate) fn scan_utf8(mut reader: impl Read) -> io::Result<Utf8Scan> {
     let mut buf = vec![0u8; 64 * 1024];
     let mut carry = 0usize;
+    let mut line = 1u64;
+    let mut multibyte = false;
+    let mut note = |bytes: &[u8]| {
+        line += bytes.iter().filter(|&&b| b == b'\n').count() as u64;
+        multibyte |= bytes.iter().any(|&b| b >= 0xC2);
+        (line, multibyte)
+    };
     loop {
         let n = match reader.read(&mut buf[carry..]) {
             Ok(n) => n,
@@ -202,17 +221,34 @@ pub(crate) fn is_valid_utf8(mut reader: impl Read) -> io::Result<bool> {
         };
         let filled = carry + n;
         if n == 0 {
-            // End of input: a sequence cut off at the end is invalid.
-            return Ok(carry == 0);
+            if carry == 0 {
+                return Ok(Utf8Scan::Valid);
+            }
+            // A sequence cut off at the end of the input.
+            let (line, multibyte_before) = note(&[]);
+            return Ok(Utf8Scan::Invalid {
+                line,
+                multibyte_before,
+            });
         }
         match std::str::from_utf8(&buf[..filled]) {
-            Ok(_) => carry = 0,
+            Ok(_) => {
+                note(&buf[..filled]);
+                carry = 0;
+            }
             Err(e) if e.error_len().is_none() => {
                 let valid = e.valid_up_to();
+                note(&buf[..valid]);
                 buf.copy_within(valid..filled, 0);
                 carry = filled - valid;
             }
-            Err(_) => return Ok(false),
+            Err(e) => {
+                let (line, multibyte_before) = note(&buf[..e.valid_up_to()]);
+                return Ok(Utf8Scan::Invalid {
+                    line,
+                    multibyte_before,
+                });
+            }
         }
     }
 }
@@ -273,12 +309,25 @@ mod tests {
 
     #[test]
     fn utf8_validation_across_chunks() {
-        let text = "Отметка;".repeat(20_000);
-        assert!(is_valid_utf8(text.as_bytes()).unwrap());
+        let text = "Отметка;\n".repeat(20_000);
+        assert_eq!(scan_utf8(text.as_bytes()).unwrap(), Utf8Scan::Valid);
         let mut bytes = text.into_bytes();
         bytes.push(0xD0); // a lead byte cut off at the end
-        assert!(!is_valid_utf8(&bytes[..]).unwrap());
-        assert!(!is_valid_utf8(&b"\xCA\xEB\xE0\xF1\xF1"[..]).unwrap());
+        assert_eq!(
+            scan_utf8(&bytes[..]).unwrap(),
+            Utf8Scan::Invalid {
+                line: 20_001,
+                multibyte_before: true
+            }
+        );
+        // "Класс" in cp1251.
+        assert_eq!(
+            scan_utf8(&b"id;\n\xCA\xEB\xE0\xF1\xF1"[..]).unwrap(),
+            Utf8Scan::Invalid {
+                line: 2,
+                multibyte_before: false
+            }
+        );
     }
 
     #[test]
