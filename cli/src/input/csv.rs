@@ -232,7 +232,10 @@ impl CsvRows {
                     InputError::new(
                         ErrorKind::Encoding,
                         Location::file(&self.file).at_row(line),
-                        format!("invalid UTF-8 in header field {}", i + 1),
+                        format!(
+                            "invalid UTF-8 in header field {} (is the file in windows-1251? pass --encoding windows-1251)",
+                            i + 1
+                        ),
                     )
                 })?;
                 if text.contains('\0') {

@@ -499,7 +499,11 @@ impl TableMapping {
                             .collect::<Vec<_>>()
                             .join(", ")
                     });
-                    format!("{name} (headers {synonyms})")
+                    if synonyms.is_empty() {
+                        name.clone()
+                    } else {
+                        format!("{name} (headers {synonyms})")
+                    }
                 })
                 .collect::<Vec<_>>()
                 .join(" or ");
@@ -512,7 +516,7 @@ impl TableMapping {
                 ErrorKind::MissingColumn,
                 Location::file(file).in_column(group[0].clone()),
                 format!(
-                    "required column not found for table {table} (mapping {mapping}): {wanted}; the headers found are {found}"
+                    "a required column is missing (table {table}, mapping {mapping}): {wanted}; the headers found are {found}"
                 ),
             ));
         }
