@@ -26,6 +26,10 @@
 //! skipped (their numbers are not reused); trailing empty fields past the
 //! header are ignored, while a missing field or a value past the header is
 //! `input.ragged_row`; an empty header after the last named one is dropped.
+//! A file with a header and no rows is an empty table, not an error (the
+//! caller decides); a file with no header at all is `input.empty`. In JSON,
+//! strings are unescaped, numbers keep their exact spelling (`12.50`, `0.1`),
+//! `null` and missing keys are empty cells, nested values are `input.json`.
 //!
 //! **Row numbers** are what a person sees: for CSV the line in a text editor
 //! where the record starts (the header is usually line 1), for XLSX the row
