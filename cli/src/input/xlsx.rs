@@ -1,0 +1,226 @@
+//! XLSX workbooks through calamine: one sheet into rows of display text.
+
+use std::borrow::Cow;
+use std::io::{Read, Seek};
+
+use calamine::{Data, Reader, Xlsx, XlsxError};
+
+use super::cell::format_spreadsheet_number;
+use super::detect;
+use super::error::{ErrorKind, InputError, Location};
+use super::{Row, Source};
+
+/// A sheet read into memory.
+pub(crate) struct Sheet {
+    pub name: String,
+    pub headers: Vec<String>,
+    pub rows: Vec<Row>,
+}
+
+/// Reads the named sheet, or the first one, of a workbook.
+pub(crate) fn read(source: &Source, file: &str, sheet: Option<&str>) -> Result<Sheet, InputError> {
+    let loc = || Location::file(file);
+    let mut head = Vec::with_capacity(8);
+    source
+        .open()
+        .and_then(|r| r.take(8).read_to_end(&mut head))
+        .map_err(|e| InputError::io(loc(), "cannot read the file", e))?;
+    if detect::is_legacy_xls(&head) {
+        return Err(InputError::new(
+            ErrorKind::Xlsx,
+            loc(),
+            "this is a legacy .xls workbook; open it in Excel and save it as .xlsx",
+        ));
+    }
+    if !head.starts_with(b"PK\x03\x04") {
+        return Err(InputError::new(
+            ErrorKind::Xlsx,
+            loc(),
+            "not an XLSX workbook (not a zip archive)",
+        ));
+    }
+    match source {
+        Source::Path(path) => {
+            let file_handle = std::fs::File::open(path)
+                .map_err(|e| InputError::io(loc(), "cannot open the file", e))?;
+            read_workbook(std::io::BufReader::new(file_handle), file, sheet)
+        }
+        Source::Bytes(bytes) => read_workbook(std::io::Cursor::new(bytes.clone()), file, sheet),
+    }
+}
+
+fn read_workbook<RS: Read + Seek>(
+    rs: RS,
+    file: &str,
+    sheet: Option<&str>,
+) -> Result<Sheet, InputError> {
+    let loc = || Location::file(file);
+    let mut workbook: Xlsx<RS> = Xlsx::new(rs).map_err(|e| xlsx_error(file, &e))?;
+    let names = workbook.sheet_names();
+    let name = match sheet {
+        Some(wanted) => names
+            .iter()
+            .find(|n| n.as_str() == wanted)
+            .or_else(|| {
+                names
+                    .iter()
+                    .find(|n| n.trim().to_lowercase() == wanted.trim().to_lowercase())
+            })
+            .cloned()
+            .ok_or_else(|| {
+                InputError::new(
+                    ErrorKind::Xlsx,
+                    loc(),
+                    format!(
+                        "no sheet named {wanted:?}; the sheets are {}",
+                        quoted_list(&names)
+                    ),
+                )
+            })?,
+        None => names
+            .first()
+            .cloned()
+            .ok_or_else(|| InputError::new(ErrorKind::Xlsx, loc(), "the workbook has no sheets"))?,
+    };
+    let range = workbook
+        .worksheet_range(&name)
+        .map_err(|e| xlsx_error(file, &e))?;
+    let sheet_loc = || Location::file(file);
+    let Some((start_row, _start_col)) = range.start() else {
+        return Err(InputError::new(
+            ErrorKind::Empty,
+            sheet_loc(),
+            format!("the sheet {name:?} is empty: no header row"),
+        ));
+    };
+    let mut rows_iter = range.rows().enumerate();
+    let mut headers = Vec::new();
+    for (_, cells) in rows_iter.by_ref() {
+        if cells.iter().all(is_blank) {
+            continue;
+        }
+        headers = cells.iter().map(|c| format_cell(c).into_owned()).collect();
+        while headers.last().is_some_and(String::is_empty) {
+            headers.pop();
+        }
+        break;
+    }
+    if headers.is_empty() {
+        return Err(InputError::new(
+            ErrorKind::Empty,
+            sheet_loc(),
+            format!("the sheet {name:?} is empty: no header row"),
+        ));
+    }
+    let width = headers.len();
+    let mut rows = Vec::with_capacity(range.height().saturating_sub(1));
+    for (i, cells) in rows_iter {
+        if cells.iter().all(is_blank) {
+            continue;
+        }
+        let number = u64::from(start_row) + i as u64 + 1;
+        if let Some(extra) = cells.iter().skip(width).position(|c| !is_blank(c)) {
+            return Err(InputError::new(
+                ErrorKind::RaggedRow,
+                Location::file(file).at_row(number),
+                format!(
+                    "a value in sheet column {} past the last header (the header has {width} columns)",
+                    width + extra + 1
+                ),
+            ));
+        }
+        let mut row = Row::with_capacity(number, width, 8 * width);
+        for c in cells.iter().take(width) {
+            row.push(&format_cell(c));
+        }
+        for _ in cells.len()..width {
+            row.push("");
+        }
+        rows.push(row);
+    }
+    Ok(Sheet {
+        name,
+        headers,
+        rows,
+    })
+}
+
+fn is_blank(cell: &Data) -> bool {
+    match cell {
+        Data::Empty => true,
+        Data::String(s) => s.trim().is_empty(),
+        _ => false,
+    }
+}
+
+fn quoted_list(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("{n:?}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
+/// The text of a cell as Excel shows it in the General format (dates in ISO).
+fn format_cell(cell: &Data) -> Cow<'_, str> {
+    match cell {
+        Data::Empty => Cow::Borrowed(""),
+        Data::String(s) => Cow::Borrowed(s.trim()),
+        Data::Int(i) => Cow::Owned(i.to_string()),
+        Data::Float(f) => Cow::Owned(format_spreadsheet_number(*f)),
+        Data::Bool(true) => Cow::Borrowed("TRUE"),
+        Data::Bool(false) => Cow::Borrowed("FALSE"),
+        Data::DateTime(dt) if dt.is_duration() => Cow::Owned(format_duration(dt.as_f64())),
+        Data::DateTime(dt) => {
+            let (y, mo, d, h, mi, s, _ms) = dt.to_ymd_hms_milli();
+            if (h, mi, s) == (0, 0, 0) {
+                Cow::Owned(format!("{y:04}-{mo:02}-{d:02}"))
+            } else {
+                Cow::Owned(format!("{y:04}-{mo:02}-{d:02}T{h:02}:{mi:02}:{s:02}"))
+            }
+        }
+        Data::DateTimeIso(s) => Cow::Borrowed(s.strip_suffix("T00:00:00").unwrap_or(s).trim()),
+        Data::DurationIso(s) => Cow::Borrowed(s.trim()),
+        Data::Error(e) => Cow::Owned(e.to_string()),
+    }
+}
+
+/// A duration in days as `H:MM:SS`.
+fn format_duration(days: f64) -> String {
+    let total = (days * 86_400.0).round();
+    let negative = total < 0.0;
+    let total = total.abs() as u64;
+    let (h, m, s) = (total / 3600, total / 60 % 60, total % 60);
+    format!("{}{h}:{m:02}:{s:02}", if negative { "-" } else { "" })
+}
+
+/// An `input.xlsx` error describing calamine's error by its kind only: its
+/// own messages may quote text from the workbook.
+fn xlsx_error(file: &str, e: &XlsxError) -> InputError {
+    let what: Cow<'_, str> = match e {
+        XlsxError::Io(io) => {
+            return InputError::new(
+                ErrorKind::Io,
+                Location::file(file),
+                format!("cannot read the workbook: {}", io.kind()),
+            );
+        }
+        XlsxError::Zip(_) => "not an XLSX workbook (a damaged zip archive)".into(),
+        XlsxError::Password => "the workbook is password protected".into(),
+        XlsxError::WorksheetNotFound(n) => format!("no sheet named {n:?}").into(),
+        XlsxError::NotAWorksheet(_) => {
+            "the sheet is a chart or dialog sheet, not a worksheet".into()
+        }
+        XlsxError::FileNotFound(part) => {
+            format!("not an XLSX workbook: the part {part:?} is missing").into()
+        }
+        XlsxError::Xml(_)
+        | XlsxError::XmlAttr(_)
+        | XlsxError::XmlAttribute(_)
+        | XlsxError::XmlEof(_)
+        | XlsxError::UnexpectedNode(_)
+        | XlsxError::Encoding(_) => "the workbook's XML is damaged".into(),
+        _ => "the workbook is damaged or uses a feature that cannot be read".into(),
+    };
+    InputError::new(ErrorKind::Xlsx, Location::file(file), what)
+}

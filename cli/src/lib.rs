@@ -1,0 +1,4 @@
+//! Library part of the `oko` command line: everything the binary uses that is
+//! worth testing on its own.
+
+pub mod input;
