@@ -1,3 +1,4 @@
+#![allow(missing_docs)] // criterion_group! generates an undocumented function
 //! Aggregating the full indicator set for a generated region.
 //!
 //! `OKO_BENCH_STUDENTS` sets the size (default 1,000,000 students, 2,000 schools,
@@ -9,8 +10,16 @@ use std::hint::black_box;
 use std::time::Duration;
 
 fn full_indicator_set(c: &mut Criterion) {
-    let students = std::env::var("OKO_BENCH_STUDENTS").ok().and_then(|s| s.parse().ok()).unwrap_or(1_000_000);
-    let config = GeneratorConfig { students, trials: false, history: false, ..GeneratorConfig::region(1) };
+    let students = std::env::var("OKO_BENCH_STUDENTS")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(1_000_000);
+    let config = GeneratorConfig {
+        students,
+        trials: false,
+        history: false,
+        ..GeneratorConfig::region(1)
+    };
     let g = generate(&config);
     let ds = &g.dataset;
     eprintln!(
@@ -22,7 +31,9 @@ fn full_indicator_set(c: &mut Criterion) {
         ds.marks().len()
     );
     let mut group = c.benchmark_group("aggregate");
-    group.sample_size(10).measurement_time(Duration::from_secs(20));
+    group
+        .sample_size(10)
+        .measurement_time(Duration::from_secs(20));
     group.bench_function(format!("states_{students}"), |b| {
         b.iter(|| black_box(aggregate(ds, &g.scales, AggregateOptions::default())))
     });

@@ -3,10 +3,14 @@
 //! Build a [`Dataset`] with [`DatasetBuilder`], aggregate indicators at every level with
 //! [`aggregate`], and read the results from [`Aggregates`]. See ARCHITECTURE.md for the map.
 
+mod aggregate;
 mod dataset;
 mod date;
 mod error;
+pub mod expr;
+mod generate;
 mod ids;
+mod indicators;
 mod mark;
 mod procedure;
 mod scale;
@@ -18,9 +22,6 @@ pub use ids::Interner;
 pub use mark::{Mark, MarkValue};
 pub use procedure::{AcademicYear, Period, Procedure, ProcedureKind, Task};
 pub use scale::{Band, GroupCondition, MinimumScores, Scale, ScaleError};
-mod aggregate;
-mod generate;
-mod indicators;
 
 pub use aggregate::{AggregateOptions, Aggregates, Cell, Level, Scope, aggregate};
 pub use generate::{Generated, GeneratorConfig, GroundTruth, generate};
@@ -29,5 +30,3 @@ pub use indicators::{
     Source, StaffCounts, Threshold, Thresholds, Unit, compute, median,
 };
 pub use scale::ScaleSet;
-
-pub mod expr;

@@ -13,7 +13,10 @@ fn mark_value(code: u8) -> MarkValue {
 }
 
 fn state(marks: &[u8], scores: &[u16], max: u16) -> CellState {
-    let mut s = CellState { scores: ScoreHistogram::new(max), ..Default::default() };
+    let mut s = CellState {
+        scores: ScoreHistogram::new(max),
+        ..Default::default()
+    };
     for &m in marks {
         s.marks.add(mark_value(m));
     }
@@ -78,10 +81,19 @@ proptest! {
 fn rebuild(ds: &Dataset, perm_seed: u64) -> Dataset {
     let mut b = DatasetBuilder::new(Policy::Strict);
     for m in ds.municipalities() {
-        b.add_municipality(MunicipalityRow { id: m.id.clone(), name: m.name.clone() }).unwrap();
+        b.add_municipality(MunicipalityRow {
+            id: m.id.clone(),
+            name: m.name.clone(),
+        })
+        .unwrap();
     }
     for s in ds.schools() {
-        let context = ds.context_fields().iter().cloned().zip(s.context.iter().copied()).collect();
+        let context = ds
+            .context_fields()
+            .iter()
+            .cloned()
+            .zip(s.context.iter().copied())
+            .collect();
         b.add_school(SchoolRow {
             id: s.id.clone(),
             name: s.name.clone(),
@@ -93,12 +105,21 @@ fn rebuild(ds: &Dataset, perm_seed: u64) -> Dataset {
         .unwrap();
     }
     for c in ds.classes() {
-        b.add_class(ClassRow { id: c.id.clone(), school: ds.schools()[c.school as usize].id.clone(), grade: c.grade, name: c.name.clone() })
-            .unwrap();
+        b.add_class(ClassRow {
+            id: c.id.clone(),
+            school: ds.schools()[c.school as usize].id.clone(),
+            grade: c.grade,
+            name: c.name.clone(),
+        })
+        .unwrap();
     }
     for t in ds.teachers() {
-        b.add_teacher(TeacherRow { id: t.id.clone(), school: ds.schools()[t.school as usize].id.clone(), category: t.category.clone() })
-            .unwrap();
+        b.add_teacher(TeacherRow {
+            id: t.id.clone(),
+            school: ds.schools()[t.school as usize].id.clone(),
+            category: t.category.clone(),
+        })
+        .unwrap();
     }
     for a in ds.assignments() {
         b.add_assignment(AssignmentRow {
@@ -114,7 +135,9 @@ fn rebuild(ds: &Dataset, perm_seed: u64) -> Dataset {
         // A deterministic Fisher–Yates with an LCG: enough to scramble row order.
         let mut x = perm_seed | 1;
         for i in (1..n).rev() {
-            x = x.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            x = x
+                .wrapping_mul(6364136223846793005)
+                .wrapping_add(1442695040888963407);
             idx.swap(i, (x >> 33) as usize % (i + 1));
         }
         idx
@@ -189,7 +212,10 @@ fn snapshot(ds: &Dataset, agg: &Aggregates) -> Vec<String> {
             let scope = agg.scopes()[c.scope as usize].label(ds);
             for &i in Indicator::ALL {
                 if let Some(v) = agg.value(level, c.entity, c.scope, i) {
-                    out.push(format!("{level:?} {entity} {scope} {i} {:?} {} {}", v.value, v.n, v.limited));
+                    out.push(format!(
+                        "{level:?} {entity} {scope} {i} {:?} {} {}",
+                        v.value, v.n, v.limited
+                    ));
                 }
             }
         }
@@ -201,11 +227,17 @@ fn snapshot(ds: &Dataset, agg: &Aggregates) -> Vec<String> {
 #[test]
 fn results_do_not_depend_on_row_order() {
     let g = generate(&GeneratorConfig::tiny(3));
-    let base = snapshot(&g.dataset, &aggregate(&g.dataset, &g.scales, AggregateOptions::default()));
+    let base = snapshot(
+        &g.dataset,
+        &aggregate(&g.dataset, &g.scales, AggregateOptions::default()),
+    );
     assert!(base.len() > 1000);
     for seed in [1u64, 2, 99] {
         let shuffled = rebuild(&g.dataset, seed);
-        let again = snapshot(&shuffled, &aggregate(&shuffled, &g.scales, AggregateOptions::default()));
+        let again = snapshot(
+            &shuffled,
+            &aggregate(&shuffled, &g.scales, AggregateOptions::default()),
+        );
         assert_eq!(base, again, "seed {seed}");
     }
 }

@@ -234,7 +234,7 @@ fn ratio(num: Decimal, n: u64) -> Option<Decimal> {
 /// for (m, k) in [(5, 5), (4, 10), (3, 8), (2, 2)] {
 ///     for _ in 0..k { s.marks.add(MarkValue::Mark(Mark::new(m).unwrap())); }
 /// }
-/// let v = |i| compute(i, &s, 0, &Thresholds::default(), 10).value.unwrap().to_string();
+/// let v = |i| compute(i, &s, 0, &Thresholds::default(), 10).value.unwrap().normalize().to_string();
 /// assert_eq!(v(Indicator::PassRate), "92");
 /// assert_eq!(v(Indicator::QualityRate), "60");
 /// assert_eq!(v(Indicator::MeanMark), "3.72");
