@@ -10,7 +10,6 @@ use crate::dataset::{Dataset, NO_SCORE};
 use crate::indicators::{
     CellState, Indicator, IndicatorValue, ScoreHistogram, Source, Threshold, Thresholds, compute,
 };
-use crate::mark::MarkValue;
 use crate::procedure::{AcademicYear, Period, ProcedureKind};
 use crate::scale::ScaleSet;
 use serde::{Deserialize, Serialize};
@@ -439,32 +438,44 @@ fn count_marks(
     out: &mut HashMap<Cell, CellState>,
 ) {
     let m = ds.marks();
+    if m.is_empty() {
+        return;
+    }
     let students = ds.students().class();
-    let mut scope_slots: HashMap<(u32, u16, u8), Vec<u32>> = HashMap::new();
+    // A dense key for (subject, year, period): no hashing per row.
+    let min_year = *m.year.iter().min().expect("non-empty");
+    let years = usize::from(*m.year.iter().max().expect("non-empty") - min_year) + 1;
+    const PERIODS: usize = 21; // period codes are < 21
+    let key_of = |i: usize| {
+        (m.subject[i] as usize * years + usize::from(m.year[i] - min_year)) * PERIODS
+            + usize::from(m.period[i])
+    };
+    let mut table_of_key: Vec<u32> = vec![NONE; ds.subjects().len() * years * PERIODS];
+    let mut slot_tables: Vec<Vec<u32>> = Vec::new();
     let mut states: Vec<CellState> = Vec::new();
     let mut keys: Vec<Cell> = Vec::new();
     for i in 0..m.len() {
-        let key = (m.subject[i], m.year[i], m.period[i]);
-        let slots = scope_slots
-            .entry(key)
-            .or_insert_with(|| vec![NONE; classes]);
+        let k = key_of(i);
+        if table_of_key[k] == NONE {
+            table_of_key[k] = slot_tables.len() as u32;
+            slot_tables.push(vec![NONE; classes]);
+        }
+        let slots = &mut slot_tables[table_of_key[k] as usize];
         let c = students[m.student[i] as usize] as usize;
         if slots[c] == NONE {
             slots[c] = states.len() as u32;
             states.push(CellState::default());
             let scope = Scope::Internal {
-                subject: key.0,
-                year: AcademicYear(key.1),
-                period: Period::from_code(key.2),
+                subject: m.subject[i],
+                year: AcademicYear(m.year[i]),
+                period: Period::from_code(m.period[i]),
             };
             keys.push(Cell {
                 scope: scope_index[&scope],
                 entity: c as u32,
             });
         }
-        states[slots[c] as usize]
-            .marks
-            .add(MarkValue::from_code(m.value[i]));
+        states[slots[c] as usize].marks.add_code(m.value[i]);
     }
     for (k, s) in keys.into_iter().zip(states) {
         out.insert(k, s);
@@ -533,20 +544,24 @@ fn teacher_cells(
             }
         }
     }
+    // Training years per teacher, once, so the staff cells cost O(teachers + trainings).
+    let mut trained: Vec<Vec<(AcademicYear, bool)>> = vec![Vec::new(); ds.teachers().len()];
+    for tr in ds.trainings() {
+        trained[tr.teacher as usize].push((tr.date.academic_year(), tr.assessment));
+    }
     for &year in staff_years {
         let scope = scope_index[&Scope::Staff { year }];
-        for t in 0..ds.teachers().len() as u32 {
-            let in_year = |assessment: bool| {
-                ds.trainings().iter().any(|tr| {
-                    tr.teacher == t
-                        && tr.date.academic_year() == year
-                        && (!assessment || tr.assessment)
+        for (t, records) in trained.iter().enumerate() {
+            let s = &mut out
+                .entry(Cell {
+                    scope,
+                    entity: t as u32,
                 })
-            };
-            let s = &mut out.entry(Cell { scope, entity: t }).or_default().staff;
+                .or_default()
+                .staff;
             s.teachers = 1;
-            s.trained = u32::from(in_year(false));
-            s.trained_assessment = u32::from(in_year(true));
+            s.trained = u32::from(records.iter().any(|&(y, _)| y == year));
+            s.trained_assessment = u32::from(records.iter().any(|&(y, a)| y == year && a));
         }
     }
     out

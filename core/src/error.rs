@@ -87,6 +87,8 @@ pub enum DataErrorKind {
     EmptyId,
     /// A required value is missing.
     MissingValue,
+    /// A required column is missing from a table (row 0).
+    MissingColumn,
     /// The same entity id appears twice.
     DuplicateId,
     /// A value is not of the expected form (number, enum, date).
@@ -127,6 +129,7 @@ impl DataErrorKind {
         match self {
             Self::EmptyId => "data.empty_id",
             Self::MissingValue => "data.missing_value",
+            Self::MissingColumn => "data.missing_column",
             Self::DuplicateId => "data.duplicate_id",
             Self::InvalidValue => "data.invalid_value",
             Self::MarkOutOfRange => "data.mark_out_of_range",
@@ -150,6 +153,7 @@ impl DataErrorKind {
         match self {
             Self::EmptyId => "the id is empty",
             Self::MissingValue => "a required value is missing",
+            Self::MissingColumn => "a required column is missing from the table",
             Self::DuplicateId => "this id was already defined in an earlier row",
             Self::InvalidValue => "the value is not of the expected form",
             Self::MarkOutOfRange => "a mark must be 1..5, н/а or осв.",

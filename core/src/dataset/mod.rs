@@ -2,9 +2,11 @@
 //! ids, built and validated row by row through [`DatasetBuilder`].
 
 mod builder;
+mod columns;
 mod rows;
 
 pub use builder::{DatasetBuilder, Limits as DataLimits, Policy};
+pub use columns::{CellValue, ColumnSpec, TableReport, TableSource, columns_of, parse_decimal};
 pub use rows::{
     AssignmentRow, ClassRow, CompetencyTestRow, MarkRow, MunicipalityRow, Olympiad, ProcedureRow,
     ResultRow, SchoolKind, SchoolRow, StudentRow, TeacherRow, TrainingRow,
