@@ -9,10 +9,12 @@ mod date;
 mod error;
 pub mod expr;
 mod generate;
+mod hierarchy;
 mod ids;
 mod indicators;
 mod mark;
 mod procedure;
+pub mod rules;
 mod scale;
 
 pub use dataset::*;

@@ -72,9 +72,16 @@ pub struct Program {
     pub(crate) ty: Type,
     pub(crate) regs: usize,
     pub(crate) references: Vec<Reference>,
+    /// The source text, when compiled from text.
+    pub(crate) source: String,
 }
 
 impl Program {
+    /// The expression's source text (empty when compiled from a syntax tree alone).
+    pub fn source(&self) -> &str {
+        &self.source
+    }
+
     /// The type of the expression's value.
     pub fn ty(&self) -> Type {
         self.ty
@@ -610,6 +617,7 @@ impl Compiler<'_> {
             result,
             ty: root.ty,
             references: self.references,
+            source: String::new(),
         }
     }
 }

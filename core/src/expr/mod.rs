@@ -122,5 +122,7 @@ pub fn compile_str(
     limits: &Limits,
     catalogue: &dyn Catalogue,
 ) -> Result<Program, Vec<ExprError>> {
-    compile(&parse(src, limits)?, catalogue)
+    let mut program = compile(&parse(src, limits)?, catalogue)?;
+    program.source = src.to_owned();
+    Ok(program)
 }

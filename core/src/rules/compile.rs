@@ -1,0 +1,852 @@
+//! From raw rule files to [`Rules`]: every problem is reported at once, each with its code
+//! and location, and nothing half-checked is ever evaluated.
+
+use super::catalogue::{KnownRule, RuleCatalogue};
+use super::error::{Locator, RuleDiagnostic, RuleErrors};
+use super::ir::*;
+use super::lint::lint_ranges;
+use super::raw::{ParamValue, RawClassification, RawParam, RawRule, RawRuleset, RawScope};
+use super::source::{Format, KeyPath, RuleSource};
+use crate::aggregate::Level;
+use crate::expr::{self, Catalogue, Program, Type};
+use crate::mark::Mark;
+use crate::procedure::{AcademicYear, Period, ProcedureKind};
+use crate::scale::{Band as ScaleBand, GroupCondition, Scale, ScaleSet};
+use rust_decimal::Decimal;
+use std::cell::RefCell;
+use std::str::FromStr;
+
+/// Limits for untrusted rule files, on by default.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleLimits {
+    /// Largest file, in bytes.
+    pub max_file_bytes: usize,
+    /// Most rules plus classifications in one file.
+    pub max_rules: usize,
+    /// Most bands in one classification and derived values in one rule.
+    pub max_items: usize,
+    /// Limits of each expression.
+    pub expr: expr::Limits,
+}
+
+impl Default for RuleLimits {
+    fn default() -> Self {
+        RuleLimits {
+            max_file_bytes: 1 << 20,
+            max_rules: 1000,
+            max_items: 100,
+            expr: expr::Limits::default(),
+        }
+    }
+}
+
+/// The codes of rule-file problems found outside expressions.
+pub mod codes {
+    /// The file is not valid TOML or JSON.
+    pub const SYNTAX: &str = "rule.syntax";
+    /// A field is unknown, missing or of the wrong type.
+    pub const SCHEMA: &str = "rule.schema";
+    /// `schema_version` is not supported.
+    pub const SCHEMA_VERSION: &str = "rule.schema_version";
+    /// Two rulesets, rules, classifications or bands share an id.
+    pub const DUPLICATE_ID: &str = "rule.duplicate_id";
+    /// A value is not one of the allowed words (level, severity, kind, hit policy, ...).
+    pub const INVALID_VALUE: &str = "rule.invalid_value";
+    /// A `{placeholder}` in a message names nothing readable.
+    pub const UNKNOWN_PLACEHOLDER: &str = "rule.unknown_placeholder";
+    /// A band has neither or both of `when` and `range`, or `range` without `value`.
+    pub const BAND_TEST: &str = "rule.band_test";
+    /// The file is larger than allowed.
+    pub const FILE_SIZE: &str = "limit.file_size";
+    /// The file has more rules than allowed.
+    pub const RULES: &str = "limit.rules";
+    /// A rule has more items than allowed.
+    pub const ITEMS: &str = "limit.items";
+}
+
+struct Ctx<'a> {
+    loc: Locator<'a>,
+    diags: &'a mut Vec<RuleDiagnostic>,
+}
+
+impl Ctx<'_> {
+    fn err(&mut self, code: &'static str, msg: impl Into<String>, path: &KeyPath) {
+        let d = self.loc.error(code, msg, path);
+        self.diags.push(d);
+    }
+
+    /// Compiles one expression against a catalogue, reporting its errors at `path`.
+    fn expr(
+        &mut self,
+        src: &str,
+        cat: &dyn Catalogue,
+        limits: &expr::Limits,
+        path: &KeyPath,
+    ) -> Option<Program> {
+        match expr::compile_str(src, limits, cat) {
+            Ok(p) => Some(p),
+            Err(errors) => {
+                for e in errors {
+                    let d = self.loc.expr_error(
+                        e.code,
+                        e.message.clone(),
+                        path,
+                        src,
+                        e.span.start,
+                        e.span.end,
+                    );
+                    self.diags.push(d);
+                }
+                None
+            }
+        }
+    }
+}
+
+fn parse_param(v: &ParamValue) -> Option<ParamConst> {
+    Some(match v {
+        ParamValue::Bool(b) => ParamConst::Bool(*b),
+        ParamValue::Int(i) => ParamConst::Number(Decimal::from(*i)),
+        ParamValue::Float(f) => ParamConst::Number(Decimal::from_str(&f.to_string()).ok()?),
+        ParamValue::Text(t) => {
+            let t = t.trim();
+            if let Some(p) = t.strip_suffix('%') {
+                ParamConst::Percent(Decimal::from_str(p.trim()).ok()?)
+            } else if let Some(p) = t.strip_suffix("pp") {
+                ParamConst::Points(Decimal::from_str(p.trim()).ok()?)
+            } else if let Ok(d) = Decimal::from_str(t) {
+                ParamConst::Number(d)
+            } else {
+                ParamConst::Str(t.to_owned())
+            }
+        }
+    })
+}
+
+fn parse_level(s: &str) -> Option<Level> {
+    Level::parse(s.trim())
+}
+
+fn parse_severity(s: &str) -> Option<Severity> {
+    match s.trim() {
+        "info" => Some(Severity::Info),
+        "warning" => Some(Severity::Warning),
+        "critical" => Some(Severity::Critical),
+        _ => None,
+    }
+}
+
+fn parse_scope(
+    ctx: &mut Ctx<'_>,
+    raw: &RawScope,
+    default: RowSource,
+    path: &KeyPath,
+) -> (RowSource, ScopeFilter) {
+    let source = match raw.source.as_deref() {
+        None => default,
+        Some("procedures") => RowSource::Procedures,
+        Some("marks") => RowSource::Marks,
+        Some("outcomes") => RowSource::Outcomes,
+        Some("staff") => RowSource::Staff,
+        Some("entity") => RowSource::Entity,
+        Some(other) => {
+            ctx.err(
+                codes::INVALID_VALUE,
+                format!(
+                    "unknown scope source `{other}` (procedures, marks, outcomes, staff, entity)"
+                ),
+                &path.key("source"),
+            );
+            default
+        }
+    };
+    let mut f = ScopeFilter {
+        subjects: raw.subjects.clone(),
+        grades: raw.grades.clone(),
+        ..Default::default()
+    };
+    for (i, k) in raw.kinds.iter().enumerate() {
+        match ProcedureKind::from_str(k) {
+            Ok(kind) => f.kinds.push(kind),
+            Err(()) => ctx.err(
+                codes::INVALID_VALUE,
+                format!("unknown procedure kind `{k}`"),
+                &path.key("kinds").index(i),
+            ),
+        }
+    }
+    for (i, p) in raw.periods.iter().enumerate() {
+        match Period::from_str(p) {
+            Ok(period) => f.periods.push(period),
+            Err(()) => ctx.err(
+                codes::INVALID_VALUE,
+                format!("unknown period `{p}`"),
+                &path.key("periods").index(i),
+            ),
+        }
+    }
+    (source, f)
+}
+
+/// Placeholders `{name}` in a message template.
+pub(crate) fn placeholders(template: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let mut rest = template;
+    while let Some(i) = rest.find('{') {
+        let after = &rest[i + 1..];
+        match after.find('}') {
+            Some(j) => {
+                out.push(after[..j].trim());
+                rest = &after[j + 1..];
+            }
+            None => break,
+        }
+    }
+    out
+}
+
+/// Compiles the derived values and checks message placeholders, which become inputs too.
+fn values_and_placeholders(
+    ctx: &mut Ctx<'_>,
+    values: &std::collections::BTreeMap<String, String>,
+    templates: &[(&str, KeyPath)],
+    cat: &mut RuleCatalogue<'_>,
+    limits: &expr::Limits,
+    path: &KeyPath,
+) -> Vec<(String, Program)> {
+    let mut out = Vec::new();
+    for (name, src) in values {
+        // Derived values read indicators and parameters, not each other: order is free.
+        if let Some(p) = ctx.expr(src, &*cat, limits, &path.key("values").key(name)) {
+            out.push((name.clone(), p));
+        }
+    }
+    cat.derived = out.iter().map(|(n, p)| (n.clone(), p.ty())).collect();
+    for (template, tpath) in templates {
+        for ph in placeholders(template) {
+            if matches!(ph, "entity" | "scope") {
+                continue;
+            }
+            let parts: Vec<&str> = ph.split('.').collect();
+            if cat.name(&parts).is_none() {
+                ctx.err(
+                    codes::UNKNOWN_PLACEHOLDER,
+                    format!("`{{{ph}}}` names no value this rule can read"),
+                    tpath,
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Compiles rule sources into [`Rules`], or returns every problem found.
+///
+/// ```
+/// use oko::rules::{compile, RuleLimits, RuleSource};
+/// let src = RuleSource::toml("bad.toml", "schema_version = 1\nid = \"x\"\n");
+/// let err = compile(&[src], &RuleLimits::default()).unwrap_err();
+/// assert_eq!(err.code(), "rule.schema");
+/// ```
+pub fn compile(sources: &[RuleSource], limits: &RuleLimits) -> Result<Rules, RuleErrors> {
+    let mut diags = Vec::new();
+    let mut rules = Rules {
+        rulesets: Vec::new(),
+        scales: ScaleSet::default(),
+        rules: Vec::new(),
+        classifications: Vec::new(),
+        warnings: Vec::new(),
+    };
+    // (index, id, ruleset id, level) of every compiled rule, for `findings(...)`.
+    let mut known: Vec<(usize, String, String, Level)> = Vec::new();
+    for source in sources {
+        compile_source(source, limits, &mut rules, &mut known, &mut diags);
+    }
+    if diags.iter().any(|d| d.is_error()) {
+        diags.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
+        return Err(RuleErrors { diagnostics: diags });
+    }
+    rules.warnings = diags;
+    Ok(rules)
+}
+
+fn parse_raw(source: &RuleSource, diags: &mut Vec<RuleDiagnostic>) -> Option<RawRuleset> {
+    let loc = Locator::new(source);
+    let root = KeyPath::default();
+    match source.format {
+        Format::Toml => {
+            if let Err(e) = toml::de::DeTable::parse(&source.text) {
+                let span = e.span().map(|r| (r.start, r.end));
+                diags.push(loc.at_span(
+                    super::DiagnosticLevel::Error,
+                    codes::SYNTAX,
+                    first_line(e.message()),
+                    &root,
+                    span,
+                ));
+                return None;
+            }
+            match toml::from_str::<RawRuleset>(&source.text) {
+                Ok(r) => Some(r),
+                Err(e) => {
+                    let span = e.span().map(|r| (r.start, r.end));
+                    diags.push(loc.at_span(
+                        super::DiagnosticLevel::Error,
+                        codes::SCHEMA,
+                        first_line(e.message()),
+                        &root,
+                        span,
+                    ));
+                    None
+                }
+            }
+        }
+        Format::Json => match serde_json::from_str::<RawRuleset>(&source.text) {
+            Ok(r) => Some(r),
+            Err(e) => {
+                let code = if e.is_data() {
+                    codes::SCHEMA
+                } else {
+                    codes::SYNTAX
+                };
+                let offset = line_col_offset(&source.text, e.line(), e.column());
+                let msg = e.to_string();
+                let msg = msg
+                    .rsplit_once(" at line")
+                    .map_or(msg.as_str(), |(m, _)| m)
+                    .to_owned();
+                diags.push(loc.at_span(
+                    super::DiagnosticLevel::Error,
+                    code,
+                    msg,
+                    &root,
+                    Some((offset, offset + 1)),
+                ));
+                None
+            }
+        },
+    }
+}
+
+fn first_line(s: &str) -> String {
+    s.lines().next().unwrap_or("").trim().to_owned()
+}
+
+fn line_col_offset(text: &str, line: usize, col: usize) -> usize {
+    let start: usize = text
+        .split_inclusive('\n')
+        .take(line.saturating_sub(1))
+        .map(str::len)
+        .sum();
+    (start + col.saturating_sub(1)).min(text.len())
+}
+
+fn compile_source(
+    source: &RuleSource,
+    limits: &RuleLimits,
+    out: &mut Rules,
+    known: &mut Vec<(usize, String, String, Level)>,
+    diags: &mut Vec<RuleDiagnostic>,
+) {
+    let root = KeyPath::default();
+    if source.text.len() > limits.max_file_bytes {
+        diags.push(RuleDiagnostic {
+            level: super::DiagnosticLevel::Error,
+            code: codes::FILE_SIZE,
+            message: format!(
+                "the file has {} bytes; the limit is {}",
+                source.text.len(),
+                limits.max_file_bytes
+            ),
+            file: source.name.clone(),
+            line: None,
+            column: None,
+            path: String::new(),
+            snippet: None,
+        });
+        return;
+    }
+    let Some(raw) = parse_raw(source, diags) else {
+        return;
+    };
+    let mut ctx = Ctx {
+        loc: Locator::new(source),
+        diags,
+    };
+    if raw.schema_version != 1 {
+        ctx.err(
+            codes::SCHEMA_VERSION,
+            format!(
+                "schema_version {} is not supported (1 is)",
+                raw.schema_version
+            ),
+            &root.key("schema_version"),
+        );
+    }
+    if raw.rules.len() + raw.classifications.len() > limits.max_rules {
+        ctx.err(
+            codes::RULES,
+            format!(
+                "{} rules and classifications; the limit is {}",
+                raw.rules.len() + raw.classifications.len(),
+                limits.max_rules
+            ),
+            &root.key("rules"),
+        );
+        return;
+    }
+    if out.rulesets.iter().any(|r| r.id == raw.id) {
+        ctx.err(
+            codes::DUPLICATE_ID,
+            format!("ruleset `{}` is already loaded", raw.id),
+            &root.key("id"),
+        );
+    }
+    let mut years = Vec::new();
+    for (i, y) in raw.years.iter().enumerate() {
+        match AcademicYear::from_str(y) {
+            Ok(y) => years.push(y),
+            Err(()) => ctx.err(
+                codes::INVALID_VALUE,
+                format!("`{y}` is not an academic year like 2025/26"),
+                &root.key("years").index(i),
+            ),
+        }
+    }
+    let mut params = Vec::new();
+    let mut param_consts = Vec::new();
+    for (name, p) in &raw.parameters {
+        let (value, doc, src) = match p {
+            RawParam::Value(v) => (v, None, None),
+            RawParam::Documented { value, doc, source } => (value, doc.clone(), source.clone()),
+        };
+        match parse_param(value) {
+            Some(c) => {
+                param_consts.push((name.clone(), c.clone()));
+                params.push(Param {
+                    name: name.clone(),
+                    value: c,
+                    doc,
+                    source: src,
+                });
+            }
+            None => ctx.err(
+                codes::INVALID_VALUE,
+                format!("parameter `{name}` is not a number, percent, points, boolean or word"),
+                &root.key("parameters").key(name),
+            ),
+        }
+    }
+    // Scales and minimum scores.
+    for (i, s) in raw.scales.iter().enumerate() {
+        let path = root.key("scales").index(i);
+        let mut bands = Vec::new();
+        let mut conditions = Vec::new();
+        for (j, b) in s.bands.iter().enumerate() {
+            match Mark::new(b.mark) {
+                Some(mark) => bands.push(ScaleBand {
+                    mark,
+                    min: b.min,
+                    max: b.max,
+                }),
+                None => ctx.err(
+                    codes::INVALID_VALUE,
+                    "a mark must be 1..5",
+                    &path.key("bands").index(j).key("mark"),
+                ),
+            }
+        }
+        for (j, c) in s.conditions.iter().enumerate() {
+            match Mark::new(c.from_mark) {
+                Some(from_mark) => conditions.push(GroupCondition {
+                    from_mark,
+                    group: c.group.clone(),
+                    min_points: c.min_points,
+                }),
+                None => ctx.err(
+                    codes::INVALID_VALUE,
+                    "a mark must be 1..5",
+                    &path.key("conditions").index(j).key("from_mark"),
+                ),
+            }
+        }
+        match Scale::new(&s.id, s.max_score, bands, conditions) {
+            Ok(scale) => match out.scales.get(&s.id) {
+                Some(existing) if *existing != scale => {
+                    ctx.err(
+                        codes::DUPLICATE_ID,
+                        format!("scale `{}` is defined differently by an earlier file", s.id),
+                        &path.key("id"),
+                    );
+                }
+                _ => out.scales.insert(scale),
+            },
+            Err(e) => ctx.err(e.code(), e.to_string(), &path.key("bands")),
+        }
+    }
+    for (i, m) in raw.minimum_scores.iter().enumerate() {
+        match AcademicYear::from_str(&m.year) {
+            Ok(y) => out.scales.minimums.insert(y, &m.scheme, &m.subject, m.min),
+            Err(()) => ctx.err(
+                codes::INVALID_VALUE,
+                format!("`{}` is not an academic year", m.year),
+                &root.key("minimum_scores").index(i).key("year"),
+            ),
+        }
+    }
+    let ruleset = out.rulesets.len();
+    let known_here: Vec<(usize, String, String, Level)> = known.clone();
+    let mut seen_ids: Vec<&str> = Vec::new();
+    let mut local_known = known_here;
+    for (i, r) in raw.rules.iter().enumerate() {
+        let path = root.key("rules").index(i);
+        if seen_ids.contains(&r.id.as_str()) {
+            ctx.err(
+                codes::DUPLICATE_ID,
+                format!("rule `{}` is defined twice", r.id),
+                &path.key("id"),
+            );
+        }
+        seen_ids.push(&r.id);
+        if let Some(rule) = compile_rule(
+            &mut ctx,
+            r,
+            ruleset,
+            &raw.id,
+            &param_consts,
+            &local_known,
+            limits,
+            &path,
+        ) {
+            let index = out.rules.len();
+            local_known.push((index, rule.id.clone(), raw.id.clone(), rule.level));
+            out.rules.push(rule);
+        }
+    }
+    for (i, c) in raw.classifications.iter().enumerate() {
+        let path = root.key("classifications").index(i);
+        if seen_ids.contains(&c.id.as_str()) {
+            ctx.err(
+                codes::DUPLICATE_ID,
+                format!("`{}` is defined twice", c.id),
+                &path.key("id"),
+            );
+        }
+        seen_ids.push(&c.id);
+        if let Some(cl) = compile_classification(
+            &mut ctx,
+            c,
+            ruleset,
+            &raw.id,
+            &param_consts,
+            &local_known,
+            limits,
+            &path,
+        ) {
+            out.classifications.push(cl);
+        }
+    }
+    *known = local_known;
+    out.rulesets.push(RulesetInfo {
+        id: raw.id.clone(),
+        version: raw.version.clone(),
+        title: raw.title.clone(),
+        source: raw.source.clone(),
+        years,
+        parameters: params,
+        file: source.name.clone(),
+    });
+}
+
+fn catalogue<'a>(
+    level: Level,
+    source: RowSource,
+    params: &'a [(String, ParamConst)],
+    known: &'a [KnownRule<'a>],
+    ruleset_id: &'a str,
+) -> RuleCatalogue<'a> {
+    RuleCatalogue {
+        level,
+        source,
+        params,
+        derived: Vec::new(),
+        rules: known,
+        ruleset_id,
+        inputs: RefCell::new(Vec::new()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn compile_rule(
+    ctx: &mut Ctx<'_>,
+    r: &RawRule,
+    ruleset: usize,
+    ruleset_id: &str,
+    params: &[(String, ParamConst)],
+    known: &[(usize, String, String, Level)],
+    limits: &RuleLimits,
+    path: &KeyPath,
+) -> Option<Rule> {
+    let level = parse_level(&r.level);
+    if level.is_none() {
+        ctx.err(
+            codes::INVALID_VALUE,
+            format!(
+                "unknown level `{}` (class, grade, teacher, school, municipality, region)",
+                r.level
+            ),
+            &path.key("level"),
+        );
+    }
+    let severity = parse_severity(&r.severity);
+    if severity.is_none() {
+        ctx.err(
+            codes::INVALID_VALUE,
+            format!(
+                "unknown severity `{}` (info, warning, critical)",
+                r.severity
+            ),
+            &path.key("severity"),
+        );
+    }
+    if r.values.len() > limits.max_items {
+        ctx.err(
+            codes::ITEMS,
+            format!(
+                "{} derived values; the limit is {}",
+                r.values.len(),
+                limits.max_items
+            ),
+            &path.key("values"),
+        );
+        return None;
+    }
+    let (source, filter) = parse_scope(ctx, &r.scope, RowSource::Procedures, &path.key("scope"));
+    let level = level?;
+    let kr: Vec<KnownRule<'_>> = known
+        .iter()
+        .map(|(i, id, rs, l)| KnownRule {
+            index: *i,
+            id,
+            ruleset_id: rs,
+            level: *l,
+        })
+        .collect();
+    let mut cat = catalogue(level, source, params, &kr, ruleset_id);
+    let templates = [
+        (r.message.ru.as_str(), path.key("message").key("ru")),
+        (r.message.en.as_str(), path.key("message").key("en")),
+    ];
+    let values = values_and_placeholders(ctx, &r.values, &templates, &mut cat, &limits.expr, path);
+    let when = ctx.expr(&r.when, &cat, &limits.expr, &path.key("when"));
+    if let Some(w) = &when
+        && !matches!(w.ty(), Type::Bool | Type::Null)
+    {
+        ctx.err(
+            expr::codes::TYPE_MISMATCH,
+            format!("`when` must be true or false, but it is a {:?}", w.ty()),
+            &path.key("when"),
+        );
+        return None;
+    }
+    let inputs = cat.inputs.into_inner();
+    Some(Rule {
+        ruleset,
+        id: r.id.clone(),
+        title: r.title.clone(),
+        level,
+        source,
+        filter,
+        inputs,
+        values,
+        when: when?,
+        severity: severity?,
+        category: r.category.clone(),
+        message: r.message.clone(),
+        allow_limited: r.allow_limited,
+    })
+}
+
+fn parse_bound(s: &Option<String>) -> Result<Option<Decimal>, ()> {
+    match s {
+        None => Ok(None),
+        Some(t) => {
+            let t = t.trim();
+            let t = t
+                .strip_suffix('%')
+                .or_else(|| t.strip_suffix("pp"))
+                .unwrap_or(t)
+                .trim();
+            Decimal::from_str(t).map(Some).map_err(|_| ())
+        }
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn compile_classification(
+    ctx: &mut Ctx<'_>,
+    c: &RawClassification,
+    ruleset: usize,
+    ruleset_id: &str,
+    params: &[(String, ParamConst)],
+    known: &[(usize, String, String, Level)],
+    limits: &RuleLimits,
+    path: &KeyPath,
+) -> Option<Classification> {
+    let level = parse_level(&c.level);
+    if level.is_none() {
+        ctx.err(
+            codes::INVALID_VALUE,
+            format!("unknown level `{}`", c.level),
+            &path.key("level"),
+        );
+    }
+    let hit_policy = match c.hit_policy.trim() {
+        "first" => Some(HitPolicy::First),
+        "priority" => Some(HitPolicy::Priority),
+        "collect" => Some(HitPolicy::Collect),
+        "unique" => Some(HitPolicy::Unique),
+        other => {
+            ctx.err(
+                codes::INVALID_VALUE,
+                format!("unknown hit policy `{other}` (first, priority, collect, unique)"),
+                &path.key("hit_policy"),
+            );
+            None
+        }
+    };
+    if c.bands.len() > limits.max_items || c.values.len() > limits.max_items {
+        ctx.err(
+            codes::ITEMS,
+            format!("more than {} bands or values", limits.max_items),
+            &path.key("bands"),
+        );
+        return None;
+    }
+    let (source, filter) = parse_scope(ctx, &c.scope, RowSource::Entity, &path.key("scope"));
+    let level = level?;
+    let kr: Vec<KnownRule<'_>> = known
+        .iter()
+        .map(|(i, id, rs, l)| KnownRule {
+            index: *i,
+            id,
+            ruleset_id: rs,
+            level: *l,
+        })
+        .collect();
+    let mut cat = catalogue(level, source, params, &kr, ruleset_id);
+    let values = values_and_placeholders(ctx, &c.values, &[], &mut cat, &limits.expr, path);
+    let value = match &c.value {
+        Some(v) => {
+            let p = ctx.expr(v, &cat, &limits.expr, &path.key("value"));
+            if p.as_ref()
+                .is_some_and(|p| !p.ty().is_numeric() && p.ty() != Type::Null)
+            {
+                ctx.err(
+                    expr::codes::TYPE_MISMATCH,
+                    "`value` must be a number",
+                    &path.key("value"),
+                );
+            }
+            p
+        }
+        None => None,
+    };
+    let mut bands = Vec::new();
+    let mut labels: Vec<&str> = Vec::new();
+    for (i, b) in c.bands.iter().enumerate() {
+        let bpath = path.key("bands").index(i);
+        if labels.contains(&b.label.as_str()) {
+            ctx.err(
+                codes::DUPLICATE_ID,
+                format!("band `{}` is defined twice", b.label),
+                &bpath.key("label"),
+            );
+        }
+        labels.push(&b.label);
+        let test = match (&b.when, &b.range) {
+            (Some(w), None) => {
+                let p = ctx.expr(w, &cat, &limits.expr, &bpath.key("when"));
+                if p.as_ref()
+                    .is_some_and(|p| !matches!(p.ty(), Type::Bool | Type::Null))
+                {
+                    ctx.err(
+                        expr::codes::TYPE_MISMATCH,
+                        "`when` must be true or false",
+                        &bpath.key("when"),
+                    );
+                    None
+                } else {
+                    p.map(BandTest::When)
+                }
+            }
+            (None, Some(r)) => {
+                if c.value.is_none() {
+                    ctx.err(
+                        codes::BAND_TEST,
+                        "a `range` band needs the classification's `value`",
+                        &bpath.key("range"),
+                    );
+                }
+                match (parse_bound(&r.from), parse_bound(&r.to)) {
+                    (Ok(from), Ok(to)) => Some(BandTest::Range(from, to)),
+                    _ => {
+                        ctx.err(
+                            codes::INVALID_VALUE,
+                            "range ends must be numbers such as \"15\" or \"15%\"",
+                            &bpath.key("range"),
+                        );
+                        None
+                    }
+                }
+            }
+            _ => {
+                ctx.err(
+                    codes::BAND_TEST,
+                    "a band needs exactly one of `when` and `range`",
+                    &bpath,
+                );
+                None
+            }
+        };
+        if let Some(test) = test {
+            bands.push(Band {
+                label: b.label.clone(),
+                title: b.title.clone(),
+                test,
+                priority: b.priority,
+                advice: b.advice.clone(),
+            });
+        }
+    }
+    // Lint numeric bands for gaps and overlaps.
+    let ranges: Vec<(usize, Option<Decimal>, Option<Decimal>)> = bands
+        .iter()
+        .enumerate()
+        .filter_map(|(i, b)| match b.test {
+            BandTest::Range(f, t) => Some((i, f, t)),
+            BandTest::When(_) => None,
+        })
+        .collect();
+    for (i, code, msg) in lint_ranges(&ranges, c.otherwise.is_some()) {
+        let d = ctx
+            .loc
+            .warning(code, msg, &path.key("bands").index(i).key("range"));
+        ctx.diags.push(d);
+    }
+    let inputs = cat.inputs.into_inner();
+    Some(Classification {
+        ruleset,
+        id: c.id.clone(),
+        title: c.title.clone(),
+        level,
+        source,
+        filter,
+        hit_policy: hit_policy?,
+        inputs,
+        values,
+        value,
+        bands,
+        otherwise: c.otherwise.clone(),
+    })
+}

@@ -1,0 +1,34 @@
+//! Rules as data: rule files (TOML or JSON) compiled into checked, typed rules, evaluated
+//! over a dataset into findings and labels with their evidence.
+//!
+//! ```text
+//! raw.rs (serde + JSON Schema) → compile.rs (+ catalogue.rs, lint.rs) → ir.rs → engine.rs → output.rs
+//! ```
+
+mod catalogue;
+mod compile;
+mod engine;
+mod error;
+mod ir;
+mod lint;
+mod output;
+mod raw;
+mod source;
+
+pub use compile::{RuleLimits, codes, compile};
+pub use engine::{EngineError, EvalOptions, Evaluation, evaluate};
+pub use error::{DiagnosticLevel, RuleDiagnostic, RuleErrors};
+pub use ir::{
+    Attr, Band, BandTest, Classification, HitPolicy, Input, Param, ParamConst, RowSource, Rule,
+    Rules, RulesetInfo, ScopeFilter, Severity,
+};
+pub use lint::{codes as lint_codes, lint_ranges};
+pub use output::{
+    EntityRef, Evidence, EvidenceRole, EvidenceValue, Finding, Label, RejectedRow, Report,
+    RuleSummary, Undetermined,
+};
+pub use raw::{
+    ParamValue, RawBand, RawClassBand, RawClassification, RawCondition, RawMinimum, RawParam,
+    RawRange, RawRule, RawRuleset, RawScale, RawScope, SourceRef, Text, json_schema,
+};
+pub use source::{Format, KeyPath, PathStep, Position, RuleSource};

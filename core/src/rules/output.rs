@@ -1,0 +1,205 @@
+//! What evaluation produces: findings, undetermined outcomes and labels, each with the
+//! evidence that explains it. "Why is this school flagged?" is answered by the output alone.
+
+use super::RuleDiagnostic;
+use super::ir::{RulesetInfo, Severity};
+use super::raw::Text;
+use crate::aggregate::Level;
+use rust_decimal::Decimal;
+use serde::Serialize;
+
+/// An entity named in the output.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct EntityRef {
+    /// Level.
+    pub level: Level,
+    /// Id (for a grade: `school/grade`; for the region: `region`).
+    pub id: String,
+    /// Name shown to people.
+    pub name: String,
+    /// Its school's id, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub school: Option<String>,
+    /// Its municipality's id, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub municipality: Option<String>,
+}
+
+/// A value in evidence.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum EvidenceValue {
+    /// A decimal (serialised as a string, exact).
+    Decimal(Decimal),
+    /// A boolean.
+    Bool(bool),
+    /// Text.
+    Text(String),
+    /// Unknown.
+    Unknown,
+}
+
+/// What an evidence item is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EvidenceRole {
+    /// An indicator of the entity itself.
+    Indicator,
+    /// An indicator of an ancestor or of the previous year: a reference compared against.
+    Reference,
+    /// A parameter (threshold).
+    Parameter,
+    /// A derived value of the rule.
+    Derived,
+    /// An attribute of the entity.
+    Attribute,
+    /// A count of findings of another rule.
+    Findings,
+}
+
+/// One value a rule read, with its sample size.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Evidence {
+    /// The name as rules write it (`municipality.median_score`).
+    pub name: String,
+    /// What it is.
+    pub role: EvidenceRole,
+    /// The exact value.
+    pub value: EvidenceValue,
+    /// Unit: `number`, `percent`, `points`, `bool`, `text`.
+    pub unit: &'static str,
+    /// Sample size of an indicator value.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub n: Option<u64>,
+    /// True when the indicator's sample is limited.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub limited: bool,
+    /// Why the value is unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unknown_reason: Option<String>,
+}
+
+/// A rule whose condition held for an entity.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Finding {
+    /// Ruleset id.
+    pub ruleset: String,
+    /// Ruleset version.
+    pub version: String,
+    /// Rule id.
+    pub rule: String,
+    /// Rule title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<Text>,
+    /// The entity.
+    pub entity: EntityRef,
+    /// The scope (procedure, marks period), when the rule has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// Severity.
+    pub severity: Severity,
+    /// Category.
+    pub category: String,
+    /// Always `true`: findings are the rows where the condition held.
+    pub outcome: bool,
+    /// The condition as written.
+    pub condition: String,
+    /// Every value read.
+    pub evidence: Vec<Evidence>,
+    /// The message, placeholders filled.
+    pub message: Text,
+}
+
+/// A rule or classification that could not be decided for an entity, and why.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Undetermined {
+    /// Ruleset id.
+    pub ruleset: String,
+    /// Rule or classification id.
+    pub rule: String,
+    /// The entity.
+    pub entity: EntityRef,
+    /// The scope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// Stable code of the reason (`unknown.limited_sample`, `unknown.missing`, ...).
+    pub reason_code: &'static str,
+    /// The reason.
+    pub reason: String,
+    /// Every value read.
+    pub evidence: Vec<Evidence>,
+}
+
+/// A label given by a classification.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Label {
+    /// Ruleset id.
+    pub ruleset: String,
+    /// Classification id.
+    pub classification: String,
+    /// The entity.
+    pub entity: EntityRef,
+    /// The scope, for scoped classifications.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// Label id.
+    pub label: String,
+    /// Title.
+    pub title: Text,
+    /// Suggested action.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub advice: Option<Text>,
+    /// Which bands were true (all of them under `collect`; for others, the deciding one).
+    pub bands: Vec<String>,
+    /// Every value read.
+    pub evidence: Vec<Evidence>,
+}
+
+/// Counts per rule: how many rows were looked at and what came out.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RuleSummary {
+    /// Ruleset id.
+    pub ruleset: String,
+    /// Rule or classification id.
+    pub rule: String,
+    /// Level.
+    pub level: Level,
+    /// Rows evaluated.
+    pub rows: u64,
+    /// Findings (or labels).
+    pub findings: u64,
+    /// Undetermined rows.
+    pub undetermined: u64,
+}
+
+/// The serialisable result of an evaluation (the CLI's JSON, the bindings' objects).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Report {
+    /// Rulesets used.
+    pub rulesets: Vec<RulesetInfo>,
+    /// Findings.
+    pub findings: Vec<Finding>,
+    /// Undetermined outcomes.
+    pub undetermined: Vec<Undetermined>,
+    /// Labels.
+    pub labels: Vec<Label>,
+    /// Per-rule counts.
+    pub summary: Vec<RuleSummary>,
+    /// Rule warnings (lints).
+    pub warnings: Vec<RuleDiagnostic>,
+    /// Data rows skipped under the lenient policy, by code and location.
+    pub rejected_rows: Vec<RejectedRow>,
+}
+
+/// A data row skipped under the lenient policy.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct RejectedRow {
+    /// Code.
+    pub code: &'static str,
+    /// Table.
+    pub table: &'static str,
+    /// Row.
+    pub row: u64,
+    /// Column.
+    pub column: &'static str,
+}
