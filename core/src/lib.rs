@@ -1,1 +1,3 @@
 //! oko: an education-quality rule engine.
+
+pub mod stats;
