@@ -16,6 +16,7 @@ mod mark;
 mod procedure;
 pub mod rules;
 mod scale;
+pub mod stats;
 
 pub use dataset::*;
 pub use date::Date;

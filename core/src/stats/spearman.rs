@@ -1,0 +1,426 @@
+//! Spearman rank correlation of journal marks with primary (raw) scores.
+//!
+//! Why: if journal marks are objective, students with higher ВПР/ОГЭ primary scores should
+//! tend to have higher journal marks; a weak correlation inside a school is a sign that journal
+//! marks do not follow measured performance. Marks (1..5) and scores (0..~100) are small
+//! integers, so the correlation is computed from a mergeable mark × score count table
+//! ([`JointHistogram`]) in O(n + kx·ky) time, never by sorting students.
+//!
+//! Formula (Spearman 1904; identical to `scipy.stats.spearmanr`): ρ is the Pearson correlation
+//! of the ranks, tied values getting the average of the ranks they span. For a value with
+//! `a` observations after `c` smaller ones, the average rank is `c + (a + 1)/2`, and its
+//! deviation from the mean rank `(n + 1)/2` is `u/2` with the integer `u = 2c + a − n`. Hence
+//!
+//! ```text
+//! ρ = Σ n_xy · u_x · v_y / sqrt(Σ a_x · u_x² · Σ b_y · v_y²)
+//! ```
+//!
+//! with `a_x`, `b_y` the marginal counts; the three sums are exact integers (`i128`, with an
+//! `f64` fallback beyond its range) and ρ is rounded only at the final division.
+//! ρ is undefined (`None`) when either variable is constant (including n < 2): SciPy returns
+//! NaN there.
+
+use std::collections::BTreeMap;
+use std::ops::RangeInclusive;
+
+use serde::{Deserialize, Serialize};
+
+use super::StatsError;
+
+/// A count table of two small integer variables, x (rows; the journal mark) × y (columns; the
+/// primary score), over consecutive ranges of values.
+///
+/// Reason: this is the sufficient statistic for Spearman's ρ and it merges by addition, so ρ
+/// of a district is computed from its schools' tables without revisiting students.
+/// Invariants: both ranges non-empty, `counts.len() == x_len · y_len`, total fits in `u64`.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(try_from = "RawJointHistogram", into = "RawJointHistogram")]
+pub struct JointHistogram {
+    x_min: u32,
+    x_len: usize,
+    y_min: u32,
+    y_len: usize,
+    /// Row-major: `counts[i * y_len + j]` = observations with x = `x_min + i`, y = `y_min + j`.
+    counts: Vec<u64>,
+    total: u64,
+}
+
+/// Serialised form of [`JointHistogram`], validated on the way in.
+#[derive(Serialize, Deserialize)]
+struct RawJointHistogram {
+    x_min: u32,
+    y_min: u32,
+    /// `rows[i][j]`: observations with x = `x_min + i`, y = `y_min + j`.
+    rows: Vec<Vec<u64>>,
+}
+
+impl TryFrom<RawJointHistogram> for JointHistogram {
+    type Error = StatsError;
+    fn try_from(raw: RawJointHistogram) -> Result<Self, Self::Error> {
+        JointHistogram::from_rows(raw.x_min, raw.y_min, &raw.rows)
+    }
+}
+
+impl From<JointHistogram> for RawJointHistogram {
+    fn from(h: JointHistogram) -> Self {
+        RawJointHistogram {
+            x_min: h.x_min,
+            y_min: h.y_min,
+            rows: h
+                .counts
+                .chunks_exact(h.y_len)
+                .map(<[u64]>::to_vec)
+                .collect(),
+        }
+    }
+}
+
+fn range_len(r: &RangeInclusive<u32>) -> Result<usize, StatsError> {
+    if r.start() > r.end() {
+        return Err(StatsError::InvalidShape("empty range of values"));
+    }
+    usize::try_from(r.end() - r.start())
+        .ok()
+        .and_then(|d| d.checked_add(1))
+        .ok_or(StatsError::InvalidShape("range of values too large"))
+}
+
+impl JointHistogram {
+    /// An empty table over x ∈ `x`, y ∈ `y` (e.g. marks `1..=5` × scores `0..=max_score`).
+    ///
+    /// Errors: an empty range, or a table too large to allocate the index of.
+    pub fn new(x: RangeInclusive<u32>, y: RangeInclusive<u32>) -> Result<Self, StatsError> {
+        let x_len = range_len(&x)?;
+        let y_len = range_len(&y)?;
+        let cells = x_len
+            .checked_mul(y_len)
+            .ok_or(StatsError::InvalidShape("table too large"))?;
+        Ok(Self {
+            x_min: *x.start(),
+            x_len,
+            y_min: *y.start(),
+            y_len,
+            counts: vec![0; cells],
+            total: 0,
+        })
+    }
+
+    /// A table from its rows: `rows[i][j]` = observations with x = `x_min + i`, y = `y_min + j`.
+    ///
+    /// Errors: no rows, empty or ragged rows, values beyond `u32`, or a total beyond `u64`.
+    pub fn from_rows<R: AsRef<[u64]>>(
+        x_min: u32,
+        y_min: u32,
+        rows: &[R],
+    ) -> Result<Self, StatsError> {
+        let y_len = rows.first().map_or(0, |r| r.as_ref().len());
+        if rows.is_empty() || y_len == 0 {
+            return Err(StatsError::InvalidShape("a table needs at least one cell"));
+        }
+        let last = |min: u32, len: usize| {
+            u32::try_from(len - 1)
+                .ok()
+                .and_then(|d| min.checked_add(d))
+                .ok_or(StatsError::InvalidShape("largest value overflows u32"))
+        };
+        let mut h = Self::new(
+            x_min..=last(x_min, rows.len())?,
+            y_min..=last(y_min, y_len)?,
+        )?;
+        for (i, row) in rows.iter().enumerate() {
+            let row = row.as_ref();
+            if row.len() != y_len {
+                return Err(StatsError::InvalidShape("rows of different lengths"));
+            }
+            for &c in row {
+                h.total = h.total.checked_add(c).ok_or(StatsError::Overflow)?;
+            }
+            h.counts[i * y_len..(i + 1) * y_len].copy_from_slice(row);
+        }
+        Ok(h)
+    }
+
+    /// A table over the given ranges built from `(x, y)` pairs.
+    pub fn from_pairs<I>(
+        x: RangeInclusive<u32>,
+        y: RangeInclusive<u32>,
+        pairs: I,
+    ) -> Result<Self, StatsError>
+    where
+        I: IntoIterator<Item = (u32, u32)>,
+    {
+        let mut h = Self::new(x, y)?;
+        for (a, b) in pairs {
+            h.add(a, b)?;
+        }
+        Ok(h)
+    }
+
+    fn index(value: u32, min: u32, len: usize) -> Result<usize, StatsError> {
+        let out = || StatsError::OutOfRange {
+            value,
+            min,
+            // len ≥ 1 and min + len − 1 fits in u32 by construction.
+            max: min + (len - 1) as u32,
+        };
+        let off = value.checked_sub(min).ok_or_else(out)? as usize;
+        if off < len { Ok(off) } else { Err(out()) }
+    }
+
+    /// Adds one observation (x, y).
+    pub fn add(&mut self, x: u32, y: u32) -> Result<(), StatsError> {
+        self.add_count(x, y, 1)
+    }
+
+    /// Adds `count` observations (x, y). On error the table is unchanged.
+    pub fn add_count(&mut self, x: u32, y: u32, count: u64) -> Result<(), StatsError> {
+        let i = Self::index(x, self.x_min, self.x_len)?;
+        let j = Self::index(y, self.y_min, self.y_len)?;
+        self.total = self.total.checked_add(count).ok_or(StatsError::Overflow)?;
+        // Cannot overflow: a cell is at most the total.
+        self.counts[i * self.y_len + j] += count;
+        Ok(())
+    }
+
+    /// Adds `other` into `self` (the table of the union of two groups).
+    ///
+    /// Errors: different ranges, or overflow; on error `self` is unchanged.
+    pub fn merge(&mut self, other: &Self) -> Result<(), StatsError> {
+        if (self.x_min, self.x_len, self.y_min, self.y_len)
+            != (other.x_min, other.x_len, other.y_min, other.y_len)
+        {
+            return Err(StatsError::ShapeMismatch);
+        }
+        self.total = self
+            .total
+            .checked_add(other.total)
+            .ok_or(StatsError::Overflow)?;
+        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
+            *a += *b;
+        }
+        Ok(())
+    }
+
+    /// The range of x values.
+    pub fn x_range(&self) -> RangeInclusive<u32> {
+        self.x_min..=self.x_min + (self.x_len - 1) as u32
+    }
+
+    /// The range of y values.
+    pub fn y_range(&self) -> RangeInclusive<u32> {
+        self.y_min..=self.y_min + (self.y_len - 1) as u32
+    }
+
+    /// Observations with the given x and y; `None` outside the ranges.
+    pub fn count(&self, x: u32, y: u32) -> Option<u64> {
+        let i = Self::index(x, self.x_min, self.x_len).ok()?;
+        let j = Self::index(y, self.y_min, self.y_len).ok()?;
+        Some(self.counts[i * self.y_len + j])
+    }
+
+    /// Number of observations n.
+    pub fn total(&self) -> u64 {
+        self.total
+    }
+
+    /// Counts per x value (the row sums), e.g. the journal mark distribution.
+    pub fn x_marginal(&self) -> Vec<u64> {
+        self.counts
+            .chunks_exact(self.y_len)
+            .map(|r| r.iter().sum())
+            .collect()
+    }
+
+    /// Counts per y value (the column sums), e.g. the primary score histogram.
+    pub fn y_marginal(&self) -> Vec<u64> {
+        let mut out = vec![0u64; self.y_len];
+        for row in self.counts.chunks_exact(self.y_len) {
+            for (o, c) in out.iter_mut().zip(row) {
+                *o += c;
+            }
+        }
+        out
+    }
+
+    /// The same table with x and y swapped.
+    pub fn transposed(&self) -> Self {
+        let mut counts = vec![0u64; self.counts.len()];
+        for i in 0..self.x_len {
+            for j in 0..self.y_len {
+                counts[j * self.x_len + i] = self.counts[i * self.y_len + j];
+            }
+        }
+        Self {
+            x_min: self.y_min,
+            x_len: self.y_len,
+            y_min: self.x_min,
+            y_len: self.x_len,
+            counts,
+            total: self.total,
+        }
+    }
+
+    /// Spearman's ρ between x and y with average ranks for ties (as `scipy.stats.spearmanr`);
+    /// `None` when x or y is constant (including n < 2).
+    pub fn spearman(&self) -> Option<f64> {
+        let u = centred_ranks(&self.x_marginal(), self.total);
+        let v = centred_ranks(&self.y_marginal(), self.total);
+        let cells = self
+            .counts
+            .iter()
+            .enumerate()
+            .filter(|(_, c)| **c != 0)
+            .map(|(idx, &c)| (idx / self.y_len, idx % self.y_len, c));
+        rho_from_parts(&u, &v, cells)
+    }
+}
+
+/// `(u, count)` per value: `u = 2·(observations below) + count − n`, twice the deviation of the
+/// value's average rank from the mean rank.
+fn centred_ranks(marginal: &[u64], n: u64) -> Vec<(i128, u64)> {
+    let mut below: i128 = 0;
+    marginal
+        .iter()
+        .map(|&a| {
+            let u = 2 * below + i128::from(a) - i128::from(n);
+            below += i128::from(a);
+            (u, a)
+        })
+        .collect()
+}
+
+/// ρ from the centred ranks of both variables and the non-zero cells `(x index, y index, n)`.
+fn rho_from_parts(
+    u: &[(i128, u64)],
+    v: &[(i128, u64)],
+    cells: impl Iterator<Item = (usize, usize, u64)> + Clone,
+) -> Option<f64> {
+    let exact = || -> Option<(i128, i128, i128)> {
+        let sq = |w: &[(i128, u64)]| {
+            w.iter().try_fold(0i128, |s, &(d, c)| {
+                s.checked_add(d.checked_mul(d)?.checked_mul(i128::from(c))?)
+            })
+        };
+        let num = cells.clone().try_fold(0i128, |s, (i, j, c)| {
+            s.checked_add(u[i].0.checked_mul(v[j].0)?.checked_mul(i128::from(c))?)
+        })?;
+        Some((num, sq(u)?, sq(v)?))
+    };
+    let (num, dx, dy) = match exact() {
+        Some((num, dx, dy)) => {
+            if dx == 0 || dy == 0 {
+                return None;
+            }
+            (num as f64, dx as f64, dy as f64)
+        }
+        None => {
+            // Beyond i128 (n above ~5·10^12): the same sums in f64.
+            let sq = |w: &[(i128, u64)]| {
+                w.iter()
+                    .map(|&(d, c)| (d as f64) * (d as f64) * (c as f64))
+                    .sum::<f64>()
+            };
+            let num = cells
+                .map(|(i, j, c)| u[i].0 as f64 * v[j].0 as f64 * c as f64)
+                .sum::<f64>();
+            let (dx, dy) = (sq(u), sq(v));
+            if dx == 0.0 || dy == 0.0 {
+                return None;
+            }
+            (num, dx, dy)
+        }
+    };
+    // One rounding in the product, one in the root: exactly ±1 for perfectly monotone data.
+    Some((num / (dx * dy).sqrt()).clamp(-1.0, 1.0))
+}
+
+/// Spearman's ρ of `(x, y)` pairs with any `u32` values, by counting distinct values
+/// (O(n log k) for k distinct values); `None` when x or y is constant (including n < 2).
+///
+/// Reason: a convenience for callers holding raw pairs; for aggregation use
+/// [`JointHistogram`], which merges.
+pub fn spearman_pairs(pairs: &[(u32, u32)]) -> Option<f64> {
+    let n = pairs.len() as u64;
+    let mut xs: BTreeMap<u32, (usize, u64)> = BTreeMap::new();
+    let mut ys: BTreeMap<u32, (usize, u64)> = BTreeMap::new();
+    for &(x, y) in pairs {
+        xs.entry(x).or_default().1 += 1;
+        ys.entry(y).or_default().1 += 1;
+    }
+    let ranks = |m: &mut BTreeMap<u32, (usize, u64)>| {
+        let marg: Vec<u64> = m.values().map(|e| e.1).collect();
+        for (idx, e) in m.values_mut().enumerate() {
+            e.0 = idx;
+        }
+        centred_ranks(&marg, n)
+    };
+    let u = ranks(&mut xs);
+    let v = ranks(&mut ys);
+    let cells = pairs.iter().map(|(x, y)| (xs[x].0, ys[y].0, 1u64));
+    rho_from_parts(&u, &v, cells)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn perfect_monotone_and_reversed() {
+        let up = [(2, 5), (3, 10), (4, 20), (5, 30)];
+        assert_eq!(spearman_pairs(&up), Some(1.0));
+        let down: Vec<_> = up.iter().map(|&(x, y)| (x, 100 - y)).collect();
+        assert_eq!(spearman_pairs(&down), Some(-1.0));
+    }
+
+    #[test]
+    fn ties_by_hand() {
+        // x = [1, 1, 2, 3], y = [1, 2, 2, 3]; ranks x = [1.5, 1.5, 3, 4], y = [1, 2.5, 2.5, 4].
+        // Centred ×2: u = [-2, -2, 1, 3], v = [-3, 0, 0, 3]; Σuv = 6 + 0 + 0 + 9 = 15,
+        // Σu² = 18, Σv² = 18 → ρ = 15/18.
+        let pairs = [(1, 1), (1, 2), (2, 2), (3, 3)];
+        let rho = spearman_pairs(&pairs).unwrap();
+        assert!((rho - 15.0 / 18.0).abs() < 1e-15);
+        let h = JointHistogram::from_pairs(1..=3, 0..=3, pairs).unwrap();
+        assert_eq!(h.spearman(), Some(rho));
+    }
+
+    #[test]
+    fn undefined_when_constant() {
+        assert_eq!(spearman_pairs(&[]), None);
+        assert_eq!(spearman_pairs(&[(3, 7)]), None);
+        assert_eq!(spearman_pairs(&[(3, 7), (3, 9)]), None);
+        assert_eq!(spearman_pairs(&[(3, 7), (4, 7)]), None);
+        let h = JointHistogram::new(1..=5, 0..=30).unwrap();
+        assert_eq!(h.spearman(), None);
+    }
+
+    #[test]
+    fn table_shape_and_errors() {
+        let mut h = JointHistogram::new(1..=5, 0..=10).unwrap();
+        h.add(5, 10).unwrap();
+        assert!(h.add(0, 3).is_err());
+        assert!(h.add(3, 11).is_err());
+        assert_eq!(h.total(), 1);
+        assert_eq!(h.x_range(), 1..=5);
+        assert_eq!(h.y_range(), 0..=10);
+        let t = h.transposed();
+        assert_eq!(t.count(10, 5), Some(1));
+        assert_eq!(t.transposed(), h);
+        let other = JointHistogram::new(1..=5, 0..=11).unwrap();
+        assert_eq!(h.merge(&other), Err(StatsError::ShapeMismatch));
+        #[allow(clippy::reversed_empty_ranges)]
+        let empty = JointHistogram::new(3..=2, 0..=1);
+        assert!(empty.is_err());
+        let json = serde_json::to_string(&h).unwrap();
+        assert_eq!(serde_json::from_str::<JointHistogram>(&json).unwrap(), h);
+    }
+
+    #[test]
+    fn huge_counts_fall_back_to_float() {
+        let big = u64::MAX / 4;
+        let h = JointHistogram::from_rows(0, 0, &[[big, big / 3], [big / 3, big]]).unwrap();
+        let small = JointHistogram::from_rows(0, 0, &[[3, 1], [1, 3]]).unwrap();
+        let (a, b) = (h.spearman().unwrap(), small.spearman().unwrap());
+        assert!((a - b).abs() < 1e-12, "{a} {b}");
+    }
+}
