@@ -576,7 +576,7 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
                         subject: (*subject).into(),
                     });
                 }
-                let class_effect = 0.15 * rng.normal();
+                let class_effect = 0.1 * rng.normal();
                 let size = per_grade / n_classes + u32::from(c < per_grade % n_classes);
                 for _ in 0..size {
                     student_no += 1;
