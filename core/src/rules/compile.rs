@@ -622,7 +622,16 @@ fn compile_rule(
         return None;
     }
     let (source, filter) = parse_scope(ctx, &r.scope, RowSource::Procedures, &path.key("scope"));
-    let level = level?;
+    let Some(level) = level else {
+        // Without a level names cannot be resolved, but syntax errors can still be shown.
+        syntax_only(
+            ctx,
+            r.values.iter().map(|(k, v)| (v, path.key("values").key(k))),
+            &limits.expr,
+        );
+        syntax_only(ctx, [(&r.when, path.key("when"))], &limits.expr);
+        return None;
+    };
     let kr: Vec<KnownRule<'_>> = known
         .iter()
         .map(|(i, id, rs, l)| KnownRule {
@@ -665,6 +674,29 @@ fn compile_rule(
         message: r.message.clone(),
         allow_limited: r.allow_limited,
     })
+}
+
+/// Reports the syntax errors of expressions that cannot be compiled further.
+fn syntax_only<'s>(
+    ctx: &mut Ctx<'_>,
+    exprs: impl IntoIterator<Item = (&'s String, KeyPath)>,
+    limits: &expr::Limits,
+) {
+    for (src, path) in exprs {
+        if let Err(errors) = expr::parse(src, limits) {
+            for e in errors {
+                let d = ctx.loc.expr_error(
+                    e.code,
+                    e.message.clone(),
+                    &path,
+                    src,
+                    e.span.start,
+                    e.span.end,
+                );
+                ctx.diags.push(d);
+            }
+        }
+    }
 }
 
 fn parse_bound(s: &Option<String>) -> Result<Option<Decimal>, ()> {
