@@ -5,8 +5,6 @@
 //! 4 bad rules.
 
 mod commands;
-mod export;
-mod summary;
 
 use clap::{Parser, Subcommand};
 use std::process::ExitCode;
@@ -29,6 +27,14 @@ enum Command {
     ///
     /// Example: oko generate --out data/ --schools 24 --students 6000 --seed 1
     Generate(commands::generate::Args),
+    /// Check rule files and print every problem with its location; exit 4 on errors.
+    ///
+    /// Example: oko validate rules/district-low-results.toml my-rules.toml
+    Validate(commands::validate::Args),
+    /// Print the JSON Schema of rule files.
+    ///
+    /// Example: oko schema > ruleset.schema.json
+    Schema,
 }
 
 /// A failure with the exit code it maps to.
@@ -46,6 +52,13 @@ impl Failure {
             message: message.into(),
         }
     }
+    /// Bad rules (exit code 4).
+    pub fn rules(message: impl Into<String>) -> Self {
+        Failure {
+            code: 4,
+            message: message.into(),
+        }
+    }
     /// An I/O or internal error (exit code 1).
     pub fn internal(message: impl Into<String>) -> Self {
         Failure {
@@ -60,6 +73,11 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo(a) => commands::demo::run(a),
         Command::Generate(a) => commands::generate::run(a),
+        Command::Validate(a) => commands::validate::run(a),
+        Command::Schema => {
+            print!("{}", oko::rules::json_schema());
+            Ok(())
+        }
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -132,3 +132,70 @@ pub fn completion_table(ds: &Dataset, agg: &Aggregates) -> String {
     }
     out
 }
+
+/// Per-school labels with the findings behind them, in Russian or English.
+pub fn findings_table(report: &oko::rules::Report, en: bool) -> String {
+    let mut out = String::new();
+    for rs in &report.rulesets {
+        let labels: Vec<&oko::rules::Label> = report
+            .labels
+            .iter()
+            .filter(|l| l.ruleset == rs.id)
+            .collect();
+        let findings: Vec<&oko::rules::Finding> = report
+            .findings
+            .iter()
+            .filter(|f| f.ruleset == rs.id)
+            .collect();
+        if labels.is_empty() && findings.is_empty() {
+            continue;
+        }
+        let title = if en { &rs.title.en } else { &rs.title.ru };
+        let clause = rs
+            .source
+            .clause
+            .as_deref()
+            .map(|c| format!(", cl. {c}"))
+            .unwrap_or_default();
+        out.push_str(&format!("\n{title} ({}{clause})\n", rs.id));
+        for l in &labels {
+            let t = if en { &l.title.en } else { &l.title.ru };
+            let n = findings
+                .iter()
+                .filter(|f| f.entity.id == l.entity.id)
+                .count();
+            out.push_str(&format!(
+                "  {} {} — {t}: {n} finding(s)\n",
+                cell(&l.entity.id, 6),
+                l.entity.name
+            ));
+            for f in findings.iter().filter(|f| f.entity.id == l.entity.id) {
+                out.push_str(&format!(
+                    "      · {}\n",
+                    if en { &f.message.en } else { &f.message.ru }
+                ));
+            }
+        }
+        let unlabelled: Vec<&&oko::rules::Finding> = findings
+            .iter()
+            .filter(|f| !labels.iter().any(|l| l.entity.id == f.entity.id))
+            .collect();
+        for f in unlabelled {
+            out.push_str(&format!(
+                "  {} {} · {}\n",
+                cell(&f.entity.id, 6),
+                f.entity.name,
+                if en { &f.message.en } else { &f.message.ru }
+            ));
+        }
+        let undetermined = report
+            .undetermined
+            .iter()
+            .filter(|u| u.ruleset == rs.id)
+            .count();
+        if undetermined > 0 {
+            out.push_str(&format!("  ({undetermined} undetermined: limited samples or missing data, no conclusion drawn)\n"));
+        }
+    }
+    out
+}

@@ -1,7 +1,9 @@
-//! `oko demo`: the main job on an embedded sample district.
+//! `oko demo`: the main job on an embedded sample district — indicators, the shipped
+//! rulesets, and a per-school summary against the district level.
 
 use crate::Failure;
-use crate::summary::completion_table;
+use oko::rules::{EvalOptions, RuleLimits, compile, evaluate};
+use oko_cli::summary::{completion_table, findings_table};
 
 /// Options of `oko demo`.
 #[derive(clap::Args, Debug)]
@@ -9,13 +11,20 @@ pub struct Args {
     /// Seed of the sample district.
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// Language of messages: ru or en.
+    #[arg(long, default_value = "ru")]
+    lang: String,
 }
 
 /// Runs the command.
 pub fn run(a: Args) -> Result<(), Failure> {
+    let en = a.lang == "en";
     let g = oko::generate(&oko::GeneratorConfig::district(a.seed));
     let ds = &g.dataset;
-    let agg = oko::aggregate(ds, &g.scales, oko::AggregateOptions::default());
+    let rules = compile(&oko_cli::shipped::sources(), &RuleLimits::default())
+        .map_err(|e| Failure::rules(e.render()))?;
+    let out = evaluate(&rules, ds, &EvalOptions::default())
+        .map_err(|e| Failure::internal(e.to_string()))?;
     println!(
         "oko demo: sample district, {} municipalities, {} schools, {} students, {} results, {} internal marks",
         ds.municipalities().len(),
@@ -24,8 +33,17 @@ pub fn run(a: Args) -> Result<(), Failure> {
         ds.results().len(),
         ds.marks().len()
     );
-    println!("\nCompletion rate (коэффициент выполнения, %) per school against its municipality.");
+    let names: Vec<String> = rules
+        .rulesets()
+        .iter()
+        .map(|r| format!("{} {}", r.id, r.version))
+        .collect();
+    println!("rulesets: {}", names.join(", "));
+    println!(
+        "\nCompletion rate (коэффициент выполнения, %) per school against its municipality, 2025/26."
+    );
     println!("* = 15% or more below the municipality (relative gap), ~ = limited sample (n < 10)");
-    print!("{}", completion_table(ds, &agg));
+    print!("{}", completion_table(ds, &out.aggregates));
+    print!("{}", findings_table(&out.report, en));
     Ok(())
 }
