@@ -2,10 +2,9 @@
 //! and write reports.
 //!
 //! Exit codes: 0 success; 1 an internal error; 2 bad command-line usage; 3 bad input data;
-//! 4 bad rules.
+//! 4 bad rules; 5 an input file that cannot be read or mapped.
 
 mod commands;
-mod export;
 mod summary;
 
 use clap::{Parser, Subcommand};
@@ -29,6 +28,10 @@ enum Command {
     ///
     /// Example: oko generate --out data/ --schools 24 --students 6000 --seed 1
     Generate(commands::generate::Args),
+    /// Load a folder of tables (or files per table), validate every row and report.
+    ///
+    /// Example: oko validate --data data/ --results vpr.xlsx --mapping fis-oko-vpr --procedure vpr-4-rus
+    Validate(Box<commands::validate::Args>),
 }
 
 /// A failure with the exit code it maps to.
@@ -46,6 +49,13 @@ impl Failure {
             message: message.into(),
         }
     }
+    /// A failure with an explicit exit code.
+    pub fn with_code(code: u8, message: impl Into<String>) -> Self {
+        Failure {
+            code,
+            message: message.into(),
+        }
+    }
     /// An I/O or internal error (exit code 1).
     pub fn internal(message: impl Into<String>) -> Self {
         Failure {
@@ -60,6 +70,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo(a) => commands::demo::run(a),
         Command::Generate(a) => commands::generate::run(a),
+        Command::Validate(a) => commands::validate::run(*a),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,7 +1,7 @@
 //! `oko generate`: write a synthetic district or region as CSV files.
 
 use crate::Failure;
-use crate::export::write_dataset;
+use oko_cli::export::write_dataset;
 use std::path::PathBuf;
 
 /// Options of `oko generate`.
