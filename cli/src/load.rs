@@ -257,10 +257,11 @@ impl fmt::Display for LoadReport {
         for t in &self.tables {
             write!(
                 f,
-                "{:<17} {:<28} {:>10} rows",
+                "{:<17} {:<28} {:>10} rows {:>7.2} s",
                 t.table.as_str(),
                 t.file,
-                t.rows
+                t.rows,
+                t.elapsed.as_secs_f64()
             )?;
             if t.rejected > 0 {
                 write!(f, ", {} rejected", t.rejected)?;
@@ -989,9 +990,8 @@ fn missing_column(
 ) -> LoadError {
     let column = e.location.column;
     let mut message = format!(
-        "{} (table {}, column {column}); the file's columns that oko reads are {}",
+        "{}; the file's columns map to {}",
         e.kind.describe(),
-        e.location.table,
         if names.is_empty() {
             "none".to_owned()
         } else {
