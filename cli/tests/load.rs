@@ -103,8 +103,39 @@ fn assert_same_entities(a: &Dataset, b: &Dataset) {
     assert_eq!(sa.attendance(), sb.attendance());
     assert_eq!(sa.olympiad(), sb.olympiad());
     assert_eq!(sa.attestat(), sb.attestat());
-    assert_eq!(a.results().len(), b.results().len());
-    assert_eq!(a.marks().len(), b.marks().len());
+    // Results and marks row by row (same order in, same order out), by ids.
+    let (ra, rb) = (a.results(), b.results());
+    assert_eq!(ra.len(), rb.len());
+    for i in 0..ra.len() {
+        let row = |d: &Dataset, i: usize| {
+            let r = d.results();
+            (
+                d.students().id(r.student()[i]).to_owned(),
+                d.procedures()[r.procedure()[i] as usize].id.clone(),
+                d.classes()[r.class()[i] as usize].id.clone(),
+                r.score(i),
+                r.mark(i),
+                r.test_score(i),
+                r.task_scores(i).to_vec(),
+            )
+        };
+        assert_eq!(row(a, i), row(b, i), "result {i}");
+    }
+    let (ma, mb) = (a.marks(), b.marks());
+    assert_eq!(ma.len(), mb.len());
+    for i in 0..ma.len() {
+        let row = |d: &Dataset, i: usize| {
+            let m = d.marks();
+            (
+                d.students().id(m.student()[i]).to_owned(),
+                d.subjects().name(m.subject()[i]).to_owned(),
+                m.year(i),
+                m.period(i),
+                m.value(i),
+            )
+        };
+        assert_eq!(row(a, i), row(b, i), "mark {i}");
+    }
 }
 
 fn assert_same_snapshot(a: &BTreeMap<Key, IndicatorValue>, b: &BTreeMap<Key, IndicatorValue>) {
