@@ -783,9 +783,15 @@ fn progress_bar(options: &LoadOptions, file: &str) -> Option<ProgressBar> {
     }
     let pb = ProgressBar::new_spinner();
     let style = ProgressStyle::with_template(
-        "{spinner} {prefix:<28} {human_pos:>12} rows  {per_sec:>14}  {elapsed}",
+        "{spinner} {prefix:<28} {human_pos:>12} rows  {rate}  {elapsed}",
     )
-    .unwrap_or_else(|_| ProgressStyle::default_spinner());
+    .unwrap_or_else(|_| ProgressStyle::default_spinner())
+    .with_key(
+        "rate",
+        |state: &indicatif::ProgressState, w: &mut dyn fmt::Write| {
+            let _ = write!(w, "{:>9.0} rows/s", state.per_sec());
+        },
+    );
     pb.set_style(style);
     pb.set_prefix(file.to_owned());
     pb.enable_steady_tick(Duration::from_millis(120));
@@ -922,7 +928,7 @@ fn load_table(
         }
     });
     if let Some(pb) = &pb {
-        pb.finish();
+        pb.finish_and_clear();
     }
     if let Some(e) = fatal {
         return Err(e);
