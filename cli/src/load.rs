@@ -1025,7 +1025,7 @@ fn missing_column(
 /// arguments (`#[command(flatten)]`).
 #[derive(clap::Args, Debug, Clone, Default)]
 pub struct LoadArgs {
-    /// Folder with the tables as <table>.csv, .xlsx or .json (municipalities, schools,
+    /// Folder with the tables as TABLE.csv, .xlsx or .json (TABLE: municipalities, schools,
     /// classes, teachers, assignments, students, procedures, results, marks, trainings,
     /// competency_tests).
     #[arg(long, value_name = "DIR")]
