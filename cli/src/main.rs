@@ -2,7 +2,7 @@
 //! and write reports.
 //!
 //! Exit codes: 0 success; 1 an internal error; 2 bad command-line usage; 3 bad input data;
-//! 4 bad rules.
+//! 4 bad rules; 5 an input file that cannot be read or mapped.
 
 mod commands;
 
@@ -27,10 +27,12 @@ enum Command {
     ///
     /// Example: oko generate --out data/ --schools 24 --students 6000 --seed 1
     Generate(commands::generate::Args),
-    /// Check rule files and print every problem with its location; exit 4 on errors.
+    /// Check rule files and/or data: print every problem with its location; exit 4 on bad
+    /// rules, 3 on bad data, 5 on unreadable input.
     ///
-    /// Example: oko validate rules/district-low-results.toml my-rules.toml
-    Validate(commands::validate::Args),
+    /// Examples: oko validate rules/district-low-results.toml my-rules.toml
+    ///           oko validate --data data/ --results vpr.xlsx --mapping fis-oko-vpr --procedure vpr-4-rus
+    Validate(Box<commands::validate::Args>),
     /// Print the JSON Schema of rule files.
     ///
     /// Example: oko schema > ruleset.schema.json
@@ -49,6 +51,13 @@ impl Failure {
     pub fn data(message: impl Into<String>) -> Self {
         Failure {
             code: 3,
+            message: message.into(),
+        }
+    }
+    /// A failure with an explicit exit code.
+    pub fn with_code(code: u8, message: impl Into<String>) -> Self {
+        Failure {
+            code,
             message: message.into(),
         }
     }
@@ -73,7 +82,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Command::Demo(a) => commands::demo::run(a),
         Command::Generate(a) => commands::generate::run(a),
-        Command::Validate(a) => commands::validate::run(a),
+        Command::Validate(a) => commands::validate::run(*a),
         Command::Schema => {
             print!("{}", oko::rules::json_schema());
             Ok(())

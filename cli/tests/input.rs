@@ -486,9 +486,9 @@ fn mapping_fis_oko_vpr_on_every_format() {
     ] {
         let t = read(name);
         let map = mapping.resolve("results", &t.headers, &t.source).unwrap();
-        assert_eq!(map.index("student_id"), Some(0), "{name}");
+        assert_eq!(map.index("student"), Some(0), "{name}");
         assert_eq!(map.index("class"), Some(1), "{name}");
-        assert_eq!(map.get(&t.rows[0], "student_id"), Some("1001"), "{name}");
+        assert_eq!(map.get(&t.rows[0], "student"), Some("1001"), "{name}");
         assert!(map.index("primary_score").is_some(), "{name}");
     }
     let t = read("results.xlsx");
@@ -538,7 +538,7 @@ fn mapping_is_case_space_and_yo_insensitive_with_task_patterns() {
     assert_eq!(
         got,
         [
-            ("student_id", 0),
+            ("student", 0),
             ("class", 1),
             ("task_1", 2),
             ("task_2", 3),
@@ -657,26 +657,50 @@ fn school_journal_wide_and_long() {
 
     let none = ["Класс", "Предмет", "Отметка"].map(String::from);
     let e = mapping.resolve("marks", &none, "j.csv").unwrap_err();
-    assert_error(
-        &e,
-        "input.missing_column",
-        "j.csv",
-        None,
-        Some("student_id"),
-    );
+    assert_error(&e, "input.missing_column", "j.csv", None, Some("student"));
 }
 
 #[test]
 fn identity_mapping() {
     let mapping = Mapping::load("oko").unwrap();
-    let headers = ["student_id", "Primary_Score", "task_1", "task_2.1", "extra"].map(String::from);
+    let headers = [
+        "student",
+        "Procedure",
+        "Primary_Score",
+        "task_1",
+        "task_2.1",
+        "extra",
+    ]
+    .map(String::from);
     let map = mapping.resolve("results", &headers, "r.csv").unwrap();
-    assert_eq!(map.index("primary_score"), Some(1));
-    assert_eq!(map.index("task_2.1"), Some(3));
+    assert_eq!(map.index("primary_score"), Some(2));
+    assert_eq!(map.index("task_2.1"), Some(4));
     assert_eq!(map.unmapped()[0].header, "extra");
+    // The identity mapping requires what the core requires.
+    let e = mapping
+        .resolve("results", &headers[..1], "r.csv")
+        .unwrap_err();
+    assert_error(&e, "input.missing_column", "r.csv", None, Some("procedure"));
+    // ... unless the caller supplies the column itself.
+    let map = mapping
+        .resolve_with("results", &headers[..1], "r.csv", &["procedure"])
+        .unwrap();
+    assert_eq!(map.index("procedure"), None);
     assert_eq!(
         mapping.table_names().collect::<Vec<_>>(),
-        ["marks", "results", "students"]
+        [
+            "assignments",
+            "classes",
+            "competency_tests",
+            "marks",
+            "municipalities",
+            "procedures",
+            "results",
+            "schools",
+            "students",
+            "teachers",
+            "trainings"
+        ]
     );
 }
 

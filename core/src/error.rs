@@ -149,7 +149,9 @@ impl DataErrorKind {
         }
     }
 
-    fn describe(self) -> &'static str {
+    /// What is wrong, in a short English sentence that quotes no value (the text after
+    /// the location in [`DataError`]'s message).
+    pub fn describe(self) -> &'static str {
         match self {
             Self::EmptyId => "the id is empty",
             Self::MissingValue => "a required value is missing",

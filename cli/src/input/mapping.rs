@@ -7,10 +7,10 @@
 //!
 //! [tables.results]
 //! # every entry must be present; an inner list means "at least one of"
-//! required = ["student_id", ["primary_score", "mark"]]
+//! required = ["student", ["primary_score", "mark"]]
 //!
 //! [tables.results.columns]
-//! student_id = ["Код участника", "Код ученика", "ID"]
+//! student = ["Код участника", "Код ученика", "ID"]
 //! primary_score = ["Первичный балл", "Балл", "Сумма баллов"]
 //! mark = "Отметка"
 //! "task_{n}" = ["Задание {n}", "№{n}", "{n}"]
@@ -21,19 +21,32 @@
 //! canonical name is also its own synonym. A key with `{n}` is a pattern:
 //! `{n}` matches a task label such as `7`, `3.1` or `3(1)`, written in the
 //! canonical name as `task_7`, `task_3.1`, `task_3.1`.
+//!
+//! Canonical names are those of the core ([`oko::columns_of`]): a mapping
+//! may also name columns the core does not read (a school's name in a
+//! results export, a student's sex); the loader reports them by header as
+//! ignored columns rather than dropping them unseen.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::Path;
 
+use oko::{TableName, columns_of};
 use serde::Deserialize;
 
 use super::Row;
 use super::error::{ErrorKind, InputError, Location};
 
-/// The mappings shipped with oko, by name: `oko` (identity), `fis-oko-vpr`,
-/// `school-journal`.
+/// The name of the identity mapping: headers are oko's canonical column
+/// names (see [`Mapping::identity`]).
+pub const IDENTITY_MAPPING: &str = "oko";
+
+/// The names of the built-in mappings: `oko` (identity, made from
+/// [`oko::columns_of`]), `fis-oko-vpr`, `school-journal`.
+pub const BUILTIN_NAMES: &[&str] = &[IDENTITY_MAPPING, "fis-oko-vpr", "school-journal"];
+
+/// The built-in mappings written as TOML files (`cli/mappings/`), by name;
+/// the identity mapping `oko` is made in code instead.
 pub const BUILTIN_MAPPINGS: &[(&str, &str)] = &[
-    ("oko", include_str!("../../mappings/oko.toml")),
     (
         "fis-oko-vpr",
         include_str!("../../mappings/fis-oko-vpr.toml"),
@@ -43,6 +56,36 @@ pub const BUILTIN_MAPPINGS: &[(&str, &str)] = &[
         include_str!("../../mappings/school-journal.toml"),
     ),
 ];
+
+/// Every table oko reads, in dependency order (the order of [`TableName`]'s
+/// declaration): a table refers only to tables before it.
+pub const TABLES: [TableName; 11] = [
+    TableName::Municipalities,
+    TableName::Schools,
+    TableName::Classes,
+    TableName::Teachers,
+    TableName::Assignments,
+    TableName::Students,
+    TableName::Procedures,
+    TableName::Results,
+    TableName::Marks,
+    TableName::Trainings,
+    TableName::CompetencyTests,
+];
+
+/// The table of a file-style name (`results`, `competency_tests`).
+///
+/// ```
+/// use oko_cli::input::table_from_name;
+/// assert_eq!(table_from_name("results"), Some(oko::TableName::Results));
+/// assert_eq!(table_from_name("grades"), None);
+/// ```
+pub fn table_from_name(name: &str) -> Option<TableName> {
+    TABLES.into_iter().find(|t| t.as_str() == name)
+}
+
+/// The pattern of per-task score columns of results (`task_1`, `task_3.1`).
+pub const TASK_PATTERN: &str = "task_{n}";
 
 /// The placeholder for a task or period number in pattern columns.
 const PLACEHOLDER: &str = "{n}";
@@ -138,8 +181,11 @@ impl ColumnSpec {
 }
 
 impl Mapping {
-    /// A built-in mapping by name (see [`BUILTIN_MAPPINGS`]).
+    /// A built-in mapping by name (see [`BUILTIN_NAMES`]).
     pub fn builtin(name: &str) -> Option<Result<Mapping, InputError>> {
+        if name == IDENTITY_MAPPING {
+            return Some(Ok(Mapping::identity()));
+        }
         BUILTIN_MAPPINGS
             .iter()
             .find(|(n, _)| *n == name)
@@ -161,11 +207,7 @@ impl Mapping {
                 Location::file(file),
                 format!(
                     "no built-in mapping of this name and no such file; the built-in mappings are {}",
-                    BUILTIN_MAPPINGS
-                        .iter()
-                        .map(|(n, _)| *n)
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    BUILTIN_NAMES.join(", ")
                 ),
             )),
             Err(e) => Err(InputError::io(
@@ -200,6 +242,48 @@ impl Mapping {
             description: raw.description,
             tables,
         })
+    }
+
+    /// The identity mapping `oko`: every table of [`TABLES`] with exactly the
+    /// canonical column names of [`oko::columns_of`] (each its own only
+    /// synonym, compared ignoring case and spaces), the required ones
+    /// required, and for results the per-task pattern `task_{n}`.
+    ///
+    /// ```
+    /// use oko_cli::input::Mapping;
+    /// let m = Mapping::identity();
+    /// assert_eq!(m.name(), "oko");
+    /// assert_eq!(m.table_names().count(), 11);
+    /// ```
+    pub fn identity() -> Mapping {
+        let mut tables = BTreeMap::new();
+        for table in TABLES {
+            let specs = columns_of(table);
+            let mut columns: BTreeMap<String, OneOrMany> = specs
+                .iter()
+                .map(|c| (c.name.to_owned(), OneOrMany::Many(Vec::new())))
+                .collect();
+            if table == TableName::Results {
+                columns.insert(TASK_PATTERN.to_owned(), OneOrMany::Many(Vec::new()));
+            }
+            let required = specs
+                .iter()
+                .filter(|c| c.required)
+                .map(|c| OneOrMany::One(c.name.to_owned()))
+                .collect();
+            let t = TableMapping::build(
+                IDENTITY_MAPPING,
+                table.as_str(),
+                RawTable { required, columns },
+            )
+            .expect("oko's canonical names form a valid mapping");
+            tables.insert(table.as_str().to_owned(), t);
+        }
+        Mapping {
+            name: IDENTITY_MAPPING.to_owned(),
+            description: "Identity: headers are oko's canonical column names".to_owned(),
+            tables,
+        }
     }
 
     /// The mapping's name.
@@ -248,7 +332,23 @@ impl Mapping {
                 ),
             )
         })?;
-        t.resolve(&self.name, table, headers, file)
+        t.resolve(&self.name, table, headers, file, &[])
+    }
+
+    /// Like [`Mapping::resolve`], with canonical columns that the caller
+    /// supplies itself (e.g. a constant given on the command line): they
+    /// count as present for the required-column check.
+    pub fn resolve_with(
+        &self,
+        table: &str,
+        headers: &[String],
+        file: &str,
+        supplied: &[&str],
+    ) -> Result<ColumnMap, InputError> {
+        match self.tables.get(table) {
+            Some(t) => t.resolve(&self.name, table, headers, file, supplied),
+            None => self.resolve(table, headers, file),
+        }
     }
 }
 
@@ -435,6 +535,7 @@ impl TableMapping {
         table: &str,
         headers: &[String],
         file: &str,
+        supplied: &[&str],
     ) -> Result<ColumnMap, InputError> {
         let mut mapped: Vec<MappedColumn> = Vec::new();
         let mut by_name: HashMap<String, usize> = HashMap::new();
@@ -482,9 +583,9 @@ impl TableMapping {
             });
         }
         for group in &self.required {
-            let present = group
-                .iter()
-                .any(|name| mapped.iter().any(|m| &m.spec == name));
+            let present = group.iter().any(|name| {
+                supplied.contains(&name.as_str()) || mapped.iter().any(|m| &m.spec == name)
+            });
             if present {
                 continue;
             }
@@ -692,8 +793,76 @@ mod tests {
     }
 
     #[test]
+    fn identity_is_the_core_columns() {
+        let m = Mapping::identity();
+        for table in TABLES {
+            let t = m.table(table.as_str()).unwrap();
+            let mut got: Vec<&str> = t.columns().iter().map(|c| c.canonical.as_str()).collect();
+            let mut want: Vec<&str> = columns_of(table).iter().map(|c| c.name).collect();
+            if table == TableName::Results {
+                want.push(TASK_PATTERN);
+            }
+            got.sort_unstable();
+            want.sort_unstable();
+            assert_eq!(got, want, "{table}");
+            let required: Vec<&str> = columns_of(table)
+                .iter()
+                .filter(|c| c.required)
+                .map(|c| c.name)
+                .collect();
+            let got: Vec<&str> = t.required().iter().map(|g| g[0].as_str()).collect();
+            assert_eq!(got, required, "{table}");
+        }
+    }
+
+    /// Every canonical name of a shipped mapping is a core column of its
+    /// table, or one of the extras the loader reports as ignored.
+    #[test]
+    fn shipped_mappings_use_core_names() {
+        const EXTRAS: &[&str] = &[
+            "school",
+            "school_name",
+            "municipality",
+            "grade",
+            "variant",
+            "sex",
+            "journal_mark",
+            "student_name",
+            "class",
+            "teacher",
+            "date",
+            "subject",
+            "period_{n}",
+            "year_mark",
+        ];
+        for name in BUILTIN_NAMES {
+            let m = Mapping::builtin(name).unwrap().unwrap();
+            for table in m.table_names() {
+                let t = table_from_name(table).unwrap_or_else(|| panic!("{name}: {table}"));
+                let core: Vec<&str> = columns_of(t).iter().map(|c| c.name).collect();
+                for c in m.table(table).unwrap().columns() {
+                    let n = c.canonical.as_str();
+                    assert!(
+                        core.contains(&n) || n == TASK_PATTERN || EXTRAS.contains(&n),
+                        "{name}.{table}.{n}"
+                    );
+                }
+                // A core column oko needs is never hidden behind another name.
+                assert!(
+                    !m.table(table)
+                        .unwrap()
+                        .columns()
+                        .iter()
+                        .any(|c| c.canonical.ends_with("_id")),
+                    "{name}.{table}"
+                );
+            }
+        }
+    }
+
+    #[test]
     fn builtins_load() {
-        for (name, _) in BUILTIN_MAPPINGS {
+        for name in BUILTIN_NAMES {
             let m = Mapping::builtin(name).unwrap().unwrap();
             assert_eq!(m.name(), *name);
             assert!(m.table_names().count() > 0);

@@ -67,8 +67,8 @@ pub use detect::{
 };
 pub use error::{CellError, ErrorKind, InputError, Location};
 pub use mapping::{
-    BUILTIN_MAPPINGS, ColumnMap, ColumnSpec, MappedColumn, Mapping, TableMapping, UnmappedColumn,
-    normalize_header,
+    BUILTIN_MAPPINGS, BUILTIN_NAMES, ColumnMap, ColumnSpec, IDENTITY_MAPPING, MappedColumn,
+    Mapping, TABLES, TASK_PATTERN, TableMapping, UnmappedColumn, normalize_header, table_from_name,
 };
 
 /// One data row: its number as a person sees it, and its trimmed cells in
