@@ -216,8 +216,9 @@ pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add("LimitError", py.get_type::<LimitError>())?;
     #[cfg(feature = "debug-hooks")]
     {
-        m.add_function(wrap_pyfunction!(_debug_panic, m)?)?;
-        m.add_function(wrap_pyfunction!(_debug_raise, m)?)?;
+        // Not in `__all__`: hidden test hooks.
+        m.setattr("_debug_panic", wrap_pyfunction!(_debug_panic, m)?)?;
+        m.setattr("_debug_raise", wrap_pyfunction!(_debug_raise, m)?)?;
     }
     Ok(())
 }

@@ -342,6 +342,9 @@ fn _debug_buffer_address(table: &Bound<'_, PyAny>, column: usize) -> PyResult<Op
 pub(crate) fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_class::<PyDataset>()?;
     #[cfg(feature = "debug-hooks")]
-    m.add_function(wrap_pyfunction!(_debug_buffer_address, m)?)?;
+    m.setattr(
+        "_debug_buffer_address",
+        wrap_pyfunction!(_debug_buffer_address, m)?,
+    )?;
     Ok(())
 }
