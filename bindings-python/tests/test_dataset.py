@@ -313,6 +313,18 @@ def test_pandas_index_is_not_a_column() -> None:
     assert ds.counts["municipalities"] == 1
 
 
+def test_pandas_conversion_errors_do_not_quote_values() -> None:
+    df = pd.DataFrame(
+        {"student": ["p0", "p1"], "procedure": ["v1", "v1"], "mark": [4, "Иванов"]}
+    )
+    with pytest.raises(oko.DataError) as e:
+        oko.Dataset.from_tables(**small(results=df))
+    assert e.value.code == "data.invalid_value"
+    assert e.value.location == {"table": "results", "row": 0, "column": "mark"}
+    assert "Иванов" not in str(e.value)
+    assert e.value.__context__ is None or "Иванов" not in str(e.value.__context__)
+
+
 def test_pandas_categorical_strings() -> None:
     df = pd.DataFrame({"student": ["p0", "p1"], "procedure": pd.Categorical(["v1", "v1"]), "mark": [4, 5]})
     ds = oko.Dataset.from_tables(**small(results=df))

@@ -90,13 +90,7 @@ fn read_table(table: TableName, obj: &Bound<'_, PyAny>) -> PyResult<Option<Sourc
         .ok()
         && obj.is_instance(&pd.getattr("DataFrame")?)?
     {
-        let kwargs = PyDict::new(py);
-        kwargs.set_item("preserve_index", false)?;
-        obj = py.import("pyarrow")?.getattr("Table")?.call_method(
-            "from_pandas",
-            (obj,),
-            Some(&kwargs),
-        )?;
+        obj = from_pandas(table, &obj)?;
     }
     let input: AnyRecordBatch = obj.extract().map_err(|_| {
         PyTypeError::new_err(format!(
@@ -113,7 +107,54 @@ fn read_table(table: TableName, obj: &Bound<'_, PyAny>) -> PyResult<Option<Sourc
     let batches = reader.collect::<Result<Vec<_>, _>>().map_err(|e| {
         PyValueError::new_err(format!("{table}: could not read the Arrow data ({e})"))
     })?;
-    Ok(Some(Source::Arrow(ArrowTable::new(&schema, &batches))))
+    let arrow = guard(|| ArrowTable::new(&schema, &batches))?;
+    Ok(Some(Source::Arrow(arrow)))
+}
+
+/// A pandas DataFrame as a pyarrow Table. pyarrow's conversion errors quote the offending
+/// value, so they are replaced by a `data.invalid_value` error naming the column.
+fn from_pandas<'py>(table: TableName, df: &Bound<'py, PyAny>) -> PyResult<Bound<'py, PyAny>> {
+    let py = df.py();
+    let pa = py.import("pyarrow")?;
+    let kwargs = PyDict::new(py);
+    kwargs.set_item("preserve_index", false)?;
+    match pa
+        .getattr("Table")?
+        .call_method("from_pandas", (df,), Some(&kwargs))
+    {
+        Ok(t) => Ok(t),
+        Err(_) => {
+            let column = df
+                .getattr("columns")?
+                .try_iter()?
+                .filter_map(Result::ok)
+                .find(|c| {
+                    let kw = PyDict::new(py);
+                    let converted = kw
+                        .set_item("from_pandas", true)
+                        .and_then(|()| pa.call_method("array", (df.get_item(c)?,), Some(&kw)));
+                    converted.is_err()
+                })
+                .map(|c| c.str().map(|s| s.to_string()).unwrap_or_default())
+                .unwrap_or_default();
+            Err(to_py(
+                py,
+                &Failure {
+                    code: "data.invalid_value".to_owned(),
+                    message: format!(
+                        "data.invalid_value: {table}, column {column}: pandas could not convert \
+                         the column to Arrow (mixed types in an object column?); cast it first"
+                    ),
+                    location: Some(Where {
+                        table: table.as_str().to_owned(),
+                        row: 0,
+                        column,
+                    }),
+                    first_row: None,
+                },
+            ))
+        }
+    }
 }
 
 /// Why a build failed.
