@@ -1,0 +1,56 @@
+"""Shared fixtures: a tiny generated district and converters to every input kind."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Callable
+
+import pandas as pd
+import polars as pl
+import pyarrow as pa
+import pytest
+
+import oko
+from oko import _oko
+
+# Every kind of table `Dataset.from_tables` accepts, as a converter from a pyarrow Table.
+KINDS: dict[str, Callable[[pa.Table], Any]] = {
+    "pyarrow": lambda t: t,
+    "recordbatch": lambda t: t.combine_chunks().to_batches()[0] if t.num_rows else t,
+    "pandas": lambda t: t.to_pandas(),
+    "polars": lambda t: pl.from_arrow(t),
+    "records": lambda t: t.to_pylist(),
+}
+
+
+def convert(tables: dict[str, pa.Table], kind: str) -> dict[str, Any]:
+    """The tables as inputs of one kind."""
+    return {name: KINDS[kind](t) for name, t in tables.items()}
+
+
+@pytest.fixture(scope="session")
+def tiny() -> oko.Generated:
+    """The tiny synthetic district, seed 1."""
+    return oko.generate("tiny", seed=1)
+
+
+@pytest.fixture(scope="session")
+def tiny_tables(tiny: oko.Generated) -> dict[str, pa.Table]:
+    """Its canonical tables."""
+    return tiny.tables()
+
+
+def debug_hook(name: str) -> Any:
+    """A hidden test hook of the extension (built with the `debug-hooks` feature), or skip.
+
+    run-tests.sh sets OKO_REQUIRE_DEBUG_HOOKS=1, so that a build without them fails instead.
+    """
+    hook = getattr(_oko, name, None)
+    if hook is None:
+        if os.environ.get("OKO_REQUIRE_DEBUG_HOOKS") == "1":
+            pytest.fail(f"oko._oko.{name} missing: build with --features debug-hooks")
+        pytest.skip("built without --features debug-hooks")
+    return hook
+
+
+__all__ = ["KINDS", "convert", "debug_hook", "pd"]
