@@ -19,6 +19,11 @@ cargo test --workspace --locked
 step "rust: benchmarks compile"
 cargo bench --workspace --locked --no-run
 
+if [[ "$skip" != *,python,* ]]; then
+    step "python package (build, stubtest, mypy, pytest)"
+    bindings-python/run-tests.sh
+fi
+
 step "cli: demo"
 cargo run --release --locked -q -p oko-cli -- demo > target/demo.txt
 grep -q "oko demo" target/demo.txt
