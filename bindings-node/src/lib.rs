@@ -22,7 +22,7 @@ pub use indicators::{JsIndicatorInfo, indicator_catalogue};
 /// Test hooks, compiled only with the cargo feature `debug-panic` (the test build enables
 /// it; releases never do). They are left out of `index.d.ts` on purpose.
 #[cfg(feature = "debug-panic")]
-mod debug {
+pub mod debug {
     use crate::errors::{Failure, catch, guard};
     use napi::bindgen_prelude::AsyncTask;
     use napi::{Env, Status, Task};
