@@ -24,6 +24,11 @@ if [[ "$skip" != *,python,* ]]; then
     bindings-python/run-tests.sh
 fi
 
+if [[ "$skip" != *,node,* ]]; then
+    step "node package (build, d.ts freshness, tsc --strict, node --test)"
+    bindings-node/run-tests.sh
+fi
+
 step "cli: demo"
 cargo run --release --locked -q -p oko-cli -- demo > target/demo.txt
 grep -q "oko demo" target/demo.txt
