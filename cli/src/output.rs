@@ -170,7 +170,9 @@ pub fn write_csv<W: Write>(
                             &name,
                             &labels[c.scope as usize],
                             ind.id(),
-                            &v.value.map(|d| d.normalize().to_string()).unwrap_or_default(),
+                            &v.value
+                                .map(|d| d.normalize().to_string())
+                                .unwrap_or_default(),
                             &v.n.to_string(),
                             if v.limited { "true" } else { "false" },
                         ])?;

@@ -217,7 +217,7 @@ pub fn kind_name(kind: ProcedureKind, lang: Lang) -> &'static str {
 }
 
 /// A subject id in words where it is a common one (`math` → математика), else the id.
-pub fn subject_name<'a>(subject: &'a str, lang: Lang) -> &'a str {
+pub fn subject_name(subject: &str, lang: Lang) -> &str {
     let (ru, en) = match subject {
         "math" => ("математика", "mathematics"),
         "math_basic" => ("математика (базовая)", "mathematics (basic)"),

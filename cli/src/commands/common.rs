@@ -37,8 +37,8 @@ impl Inputs {
             Vec::new()
         };
         sources.extend(oko_cli::shipped::read(&self.rules).map_err(Failure::internal)?);
-        let rules = compile(&sources, &RuleLimits::default())
-            .map_err(|e| Failure::rules(e.render()))?;
+        let rules =
+            compile(&sources, &RuleLimits::default()).map_err(|e| Failure::rules(e.render()))?;
         if !self.rules.is_empty() {
             for w in rules.warnings() {
                 eprintln!("{w}");
@@ -74,10 +74,7 @@ impl Inputs {
                 }
                 Err(Failure::with_code(
                     oko_cli::load::ErrorCategory::Data.exit_code(),
-                    format!(
-                        "{} row(s) rejected (pass --lenient to skip them)",
-                        r.count
-                    ),
+                    format!("{} row(s) rejected (pass --lenient to skip them)", r.count),
                 ))
             }
             Err(e) => Err(Failure::with_code(e.exit_code(), e.to_string())),

@@ -3,11 +3,11 @@
 //! path is the last line printed.
 
 use crate::Failure;
+use oko::rules::{EvalOptions, RuleLimits, compile, evaluate};
 use oko_cli::report::ReportInput;
+use oko_cli::summary::{completion_table, findings_table};
 use oko_cli::text::Lang;
 use std::path::PathBuf;
-use oko::rules::{EvalOptions, RuleLimits, compile, evaluate};
-use oko_cli::summary::{completion_table, findings_table};
 
 /// Options of `oko demo`.
 #[derive(clap::Args, Debug)]
@@ -19,7 +19,12 @@ pub struct Args {
     #[arg(long, value_enum, default_value_t = Lang::Ru)]
     lang: Lang,
     /// Where to write the HTML report.
-    #[arg(long, short, value_name = "FILE", default_value = "target/oko-demo/report.html")]
+    #[arg(
+        long,
+        short,
+        value_name = "FILE",
+        default_value = "target/oko-demo/report.html"
+    )]
     out: PathBuf,
 }
 

@@ -79,17 +79,33 @@ pub fn run(a: Args) -> Result<(), Failure> {
                     let file = std::fs::File::create(p)
                         .map_err(|e| Failure::internal(format!("writing {}: {e}", p.display())))?;
                     let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
-                    write_csv(&mut w, what, &ev.report, &ds, &ev.aggregates, a.lang, a.level)
-                        .map_err(|e| e.to_string())
-                        .and_then(|()| w.flush().map_err(|e| e.to_string()))
-                        .map_err(|e| format!("writing {}: {e}", p.display()))
+                    write_csv(
+                        &mut w,
+                        what,
+                        &ev.report,
+                        &ds,
+                        &ev.aggregates,
+                        a.lang,
+                        a.level,
+                    )
+                    .map_err(|e| e.to_string())
+                    .and_then(|()| w.flush().map_err(|e| e.to_string()))
+                    .map_err(|e| format!("writing {}: {e}", p.display()))
                 }
                 None => {
                     let mut w = std::io::BufWriter::new(std::io::stdout().lock());
-                    write_csv(&mut w, what, &ev.report, &ds, &ev.aggregates, a.lang, a.level)
-                        .map_err(|e| e.to_string())
-                        .and_then(|()| w.flush().map_err(|e| e.to_string()))
-                        .map_err(|e| format!("writing to stdout: {e}"))
+                    write_csv(
+                        &mut w,
+                        what,
+                        &ev.report,
+                        &ds,
+                        &ev.aggregates,
+                        a.lang,
+                        a.level,
+                    )
+                    .map_err(|e| e.to_string())
+                    .and_then(|()| w.flush().map_err(|e| e.to_string()))
+                    .map_err(|e| format!("writing to stdout: {e}"))
                 }
             };
             if let Some(s) = sp {

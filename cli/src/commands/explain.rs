@@ -46,11 +46,7 @@ pub fn run(a: Args) -> Result<(), Failure> {
     let Some(entity) = find_entity(&ds, a.level, &a.entity) else {
         return Err(Failure::with_code(
             2,
-            format!(
-                "no {} with id `{}` in the data",
-                a.level.as_str(),
-                a.entity
-            ),
+            format!("no {} with id `{}` in the data", a.level.as_str(), a.entity),
         ));
     };
     let ev = a.inputs.evaluate(&rules, &ds)?;

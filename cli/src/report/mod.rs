@@ -213,10 +213,9 @@ impl<'a> Ctx<'a> {
     /// A scope for people: a procedure's title, or the scope's label.
     pub(crate) fn scope_title(&self, scope: u32) -> String {
         match self.ev.aggregates.scopes()[scope as usize] {
-            Scope::Procedure { procedure } => crate::text::procedure_title(
-                &self.ds.procedures()[procedure as usize],
-                self.lang,
-            ),
+            Scope::Procedure { procedure } => {
+                crate::text::procedure_title(&self.ds.procedures()[procedure as usize], self.lang)
+            }
             s => s.label(self.ds),
         }
     }

@@ -208,7 +208,13 @@ pub fn hbar_groups(groups: &[BarGroup], max: f64, unit: &str, label: &str) -> St
     let mut t = 0.0;
     while t <= max + 1e-9 {
         s.line(x(t), top - 4.0, x(t), h - 6.0, "grid");
-        s.text(x(t), top - 8.0, Anchor::Middle, "small", &format!("{}{unit}", n(t)));
+        s.text(
+            x(t),
+            top - 8.0,
+            Anchor::Middle,
+            "small",
+            &format!("{}{unit}", n(t)),
+        );
         t += step;
     }
     let mut y = top;
@@ -218,7 +224,14 @@ pub fn hbar_groups(groups: &[BarGroup], max: f64, unit: &str, label: &str) -> St
         let y_start = y;
         for b in &g.bars {
             s.text(lw, y + 12.0, Anchor::End, "", &clip(&b.label, 34));
-            s.rect(x0, y + 2.0, x(b.value) - x0, rh - 5.0, b.class, Some(&b.tip));
+            s.rect(
+                x0,
+                y + 2.0,
+                x(b.value) - x0,
+                rh - 5.0,
+                b.class,
+                Some(&b.tip),
+            );
             s.text(x(b.value) + 4.0, y + 12.0, Anchor::Start, "small", &b.text);
             y += rh;
         }
@@ -436,7 +449,13 @@ pub fn scatter(points: &[Point], vline: f64, hline: f64, t: &ScatterText, label:
         s.circle(px(p.x), py(p.y), 4.5, p.class, Some(&p.tip));
     }
     for p in points.iter().filter(|p| !p.label.is_empty()) {
-        s.text(px(p.x) + 6.0, py(p.y) - 5.0, Anchor::Start, "small", &p.label);
+        s.text(
+            px(p.x) + 6.0,
+            py(p.y) - 5.0,
+            Anchor::Start,
+            "small",
+            &p.label,
+        );
     }
     s.line(x0, y1, x1, y1, "axis");
     s.line(x0, y0, x0, y1, "axis");

@@ -261,13 +261,7 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Section {
     ));
 
     for (class_title, want_good) in [
-        (
-            cx.t(
-                "Резильентные школы",
-                "Resilient schools",
-            ),
-            true,
-        ),
+        (cx.t("Резильентные школы", "Resilient schools"), true),
         (
             cx.t(
                 "Низкие результаты в неблагоприятном контексте",
@@ -280,7 +274,7 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Section {
             .iter()
             .filter(|t| unfavourable(t.1) && good(t.2) == want_good)
             .collect();
-        list.sort_by(|a, b| b.2.cmp(&a.2));
+        list.sort_by_key(|t| std::cmp::Reverse(t.2));
         if !want_good {
             list.reverse();
         }

@@ -134,7 +134,15 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Section {
             ));
         }
     }
-    ("flagged", cx.t("Отмеченные школы, классы, обучающиеся и педагоги", "Flagged schools, classes, students and teachers").to_owned(), h)
+    (
+        "flagged",
+        cx.t(
+            "Отмеченные школы, классы, обучающиеся и педагоги",
+            "Flagged schools, classes, students and teachers",
+        )
+        .to_owned(),
+        h,
+    )
 }
 
 fn chip_class(label: &Label, findings: &[&Finding]) -> &'static str {

@@ -38,7 +38,10 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Section {
         let mut counts = hist.counts().to_vec();
         let len = (usize::from(proc.max_score) + 1).max(counts.len());
         counts.resize(len, 0);
-        let scale = proc.scale.as_deref().and_then(|id| cx.rules.scales().get(id));
+        let scale = proc
+            .scale
+            .as_deref()
+            .and_then(|id| cx.rules.scales().get(id));
         let mut bounds = Vec::new();
         if let Some(s) = scale {
             let mut bands: Vec<_> = s.bands().iter().collect();
@@ -54,7 +57,10 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Section {
             Indicator::MeanScore,
             Indicator::CompletionRate,
         ] {
-            if let Some(v) = agg.value(Level::Region, 0, scope, ind).and_then(|v| v.value) {
+            if let Some(v) = agg
+                .value(Level::Region, 0, scope, ind)
+                .and_then(|v| v.value)
+            {
                 let name = match cx.lang {
                     text::Lang::Ru => ind.info().name_ru,
                     text::Lang::En => ind.info().name_en,

@@ -173,7 +173,13 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Section {
             h.push_str(&table(
                 "federal",
                 &[
-                    (cx.t("Группы участников (регион)", "Groups of participants (region)"), false),
+                    (
+                        cx.t(
+                            "Группы участников (регион)",
+                            "Groups of participants (region)",
+                        ),
+                        false,
+                    ),
                     (cx.t("Кол-во участников", "Participants"), true),
                     ("%", true),
                 ],

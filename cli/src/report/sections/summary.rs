@@ -16,16 +16,28 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Section {
     let mut h = String::new();
 
     // Data volume.
-    h.push_str(&format!("<h3>{}</h3>", esc(cx.t("Объём данных", "Data volume"))));
+    h.push_str(&format!(
+        "<h3>{}</h3>",
+        esc(cx.t("Объём данных", "Data volume"))
+    ));
     let kpis = [
-        (ds.municipalities().len(), cx.t("муниципалитетов", "municipalities")),
+        (
+            ds.municipalities().len(),
+            cx.t("муниципалитетов", "municipalities"),
+        ),
         (ds.schools().len(), cx.t("школ", "schools")),
         (ds.classes().len(), cx.t("классов", "classes")),
         (ds.students().len(), cx.t("обучающихся", "students")),
         (ds.teachers().len(), cx.t("педагогов", "teachers")),
-        (ds.procedures().len(), cx.t("оценочных процедур", "procedures")),
+        (
+            ds.procedures().len(),
+            cx.t("оценочных процедур", "procedures"),
+        ),
         (ds.results().len(), cx.t("результатов", "results")),
-        (ds.marks().len(), cx.t("отметок по журналу", "journal marks")),
+        (
+            ds.marks().len(),
+            cx.t("отметок по журналу", "journal marks"),
+        ),
     ];
     h.push_str("<div class=\"kpis\">");
     for (v, label) in kpis {
@@ -64,7 +76,10 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Section {
     }
 
     // Rulesets.
-    h.push_str(&format!("<h3>{}</h3>", esc(cx.t("Наборы правил", "Rulesets"))));
+    h.push_str(&format!(
+        "<h3>{}</h3>",
+        esc(cx.t("Наборы правил", "Rulesets"))
+    ));
     let rows: Vec<Vec<Td>> = report
         .rulesets
         .iter()
@@ -107,14 +122,20 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Section {
     // Findings by category and severity.
     h.push_str(&format!(
         "<h3>{}</h3>",
-        esc(cx.t("Находки по категориям и важности", "Findings by category and severity"))
+        esc(cx.t(
+            "Находки по категориям и важности",
+            "Findings by category and severity"
+        ))
     ));
     if report.findings.is_empty() {
         h.push_str(&p("empty", cx.t("Находок нет.", "No findings.")));
     } else {
         let mut by: BTreeMap<&str, [u64; 3]> = BTreeMap::new();
         for f in &report.findings {
-            let k = SEVERITIES.iter().position(|s| *s == f.severity).unwrap_or(2);
+            let k = SEVERITIES
+                .iter()
+                .position(|s| *s == f.severity)
+                .unwrap_or(2);
             by.entry(f.category.as_str()).or_default()[k] += 1;
         }
         let mut total = [0u64; 3];
@@ -135,7 +156,11 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Section {
         r.push(Td::num(&thousands(total.iter().sum())));
         rows.push(r);
         let mut header = vec![(cx.t("категория", "category"), false)];
-        header.extend(SEVERITIES.iter().map(|s| (text::severity_name(*s, cx.lang), true)));
+        header.extend(
+            SEVERITIES
+                .iter()
+                .map(|s| (text::severity_name(*s, cx.lang), true)),
+        );
         header.push((cx.t("всего", "total"), true));
         h.push_str(&table("by-category", &header, &rows));
     }
@@ -224,7 +249,10 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Section {
             .collect();
         h.push_str(&table(
             "undetermined",
-            &[(cx.t("причина", "reason"), false), (cx.t("число", "count"), true)],
+            &[
+                (cx.t("причина", "reason"), false),
+                (cx.t("число", "count"), true),
+            ],
             &rows,
         ));
     }
@@ -332,11 +360,7 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Section {
         }
         h.push_str("</ul>");
     }
-    (
-        "summary",
-        cx.t("Сводка", "Summary").to_owned(),
-        h,
-    )
+    ("summary", cx.t("Сводка", "Summary").to_owned(), h)
 }
 
 /// An integer with thin spaces between thousands (`1 000 000`).
@@ -344,7 +368,7 @@ pub(crate) fn thousands(v: u64) -> String {
     let s = v.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push('\u{202F}');
         }
         out.push(c);
