@@ -201,7 +201,7 @@ footer { margin-top: 32px; color: var(--muted); font-size: 12px; border-top: 1px
   section.sec { break-before: page; page-break-before: always; }
   section.sec.first { break-before: auto; page-break-before: auto; }
   h2, h3, h4 { break-after: avoid; page-break-after: avoid; }
-  tr, figure, svg, .entity, .kpis, .caveat { break-inside: avoid; page-break-inside: avoid; }
+  table, tr, figure, svg, .entity, .kpis, .caveat { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
   table { font-size: 10px; }
   a { color: inherit; text-decoration: none; }

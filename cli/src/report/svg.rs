@@ -257,7 +257,8 @@ pub struct StackRow {
     pub head: bool,
     /// Segment shares in % (they add up to 100 unless there is no data).
     pub shares: Vec<f64>,
-    /// Text shown inside each segment when it fits (e.g. `12 (30.0%)`).
+    /// Text shown inside each segment when it fits (e.g. `12 (30.0%)`; else its first
+    /// word, `12`).
     pub texts: Vec<String>,
     /// Text after the bar (e.g. `N = 40`).
     pub total: String,
@@ -299,8 +300,14 @@ pub fn stacked_rows(rows: &[StackRow], classes: &[&str], label: &str) -> String 
             };
             let text = r.texts.get(k).map(String::as_str).unwrap_or("");
             s.rect(x, y + 2.0, wd, rh - 5.0, &class, Some(&r.tip));
-            if !text.is_empty() && text_width(text, 10.0) + 6.0 < wd {
-                s.text(x + wd / 2.0, y + 13.5, Anchor::Middle, "in", text);
+            // The whole text when it fits, else its first word (the count), else nothing:
+            // the tooltip has it all.
+            let short = text.split(' ').next().unwrap_or("");
+            if let Some(t) = [text, short]
+                .into_iter()
+                .find(|t| !t.is_empty() && text_width(t, 10.0) + 6.0 < wd)
+            {
+                s.text(x + wd / 2.0, y + 13.5, Anchor::Middle, "in", t);
             }
             x += wd;
         }
@@ -484,6 +491,29 @@ mod tests {
         assert!(out.contains("&lt;script&gt;"));
         assert!(out.contains("&quot;&amp;&#39;"));
         assert!(out.contains("aria-label=\"a&lt;b\""));
+    }
+
+    #[test]
+    fn stacked_rows_draw_every_segment() {
+        let row = |muted| StackRow {
+            label: "СОШ № 1".into(),
+            head: false,
+            shares: vec![36.67, 53.33, 10.0],
+            texts: vec!["11 (36.7%)".into(), "16 (53.3%)".into(), "3 (10.0%)".into()],
+            total: "N = 30".into(),
+            muted,
+            tip: "t".into(),
+        };
+        let out = stacked_rows(
+            &[row(false), row(true)],
+            &["seg-lowered", "seg-confirmed", "seg-raised"],
+            "x",
+        );
+        assert_eq!(out.matches("class=\"seg-lowered\"").count(), 1);
+        assert_eq!(out.matches("class=\"seg-lowered muted\"").count(), 1);
+        assert_eq!(out.matches("class=\"seg-raised").count(), 2);
+        assert!(out.contains(">11 (36.7%)</text>"));
+        assert!(out.contains(">N = 30</text>"));
     }
 
     #[test]

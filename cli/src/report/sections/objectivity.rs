@@ -234,7 +234,7 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Section {
                 .filter(|(_, s)| s.municipality as usize == m)
             {
                 if let Some(r) = row(cx, &ids, Level::School, s as u32, scope) {
-                    push(&mut rows, format!("  {}", school.name), false, r);
+                    push(&mut rows, school.name.clone(), false, r);
                 }
             }
         }
