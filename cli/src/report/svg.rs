@@ -452,8 +452,14 @@ pub fn scatter(points: &[Point], vline: f64, hline: f64, t: &ScatterText, label:
     for ((x, y, a), q) in corners.iter().zip(&t.quadrants) {
         s.text(*x, *y, *a, "quad", q);
     }
+    // Smaller points where there are many, so that clusters stay readable.
+    let r = match points.len() {
+        0..=80 => 4.5,
+        81..=400 => 3.2,
+        _ => 2.4,
+    };
     for p in points {
-        s.circle(px(p.x), py(p.y), 4.5, p.class, Some(&p.tip));
+        s.circle(px(p.x), py(p.y), r, p.class, Some(&p.tip));
     }
     for p in points.iter().filter(|p| !p.label.is_empty()) {
         s.text(

@@ -183,7 +183,15 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Section {
         esc(cx.t("низкие результаты, неблагоприятный контекст", "low results, unfavourable context")),
         esc(cx.t("другие", "others")),
     ));
+    // Every point is labelled in a district; in a region, only the most resilient schools.
     let label_points = schools.len() <= 80;
+    let mut resilient_ys: Vec<Decimal> = schools
+        .iter()
+        .filter(|t| unfavourable(t.1) && good(t.2))
+        .map(|t| t.2)
+        .collect();
+    resilient_ys.sort_by(|a, b| b.cmp(a));
+    let label_from = resilient_ys.get(7).copied();
     let points: Vec<Point> = schools
         .iter()
         .map(|&(s, x, y, k)| {
@@ -196,7 +204,7 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Section {
             Point {
                 x: f(x),
                 y: f(y),
-                label: if label_points || class == "pt-res" {
+                label: if label_points || (class == "pt-res" && label_from.is_none_or(|m| y >= m)) {
                     clip(&school.name, 16)
                 } else {
                     String::new()
@@ -283,9 +291,10 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Section {
             h.push_str(&p("empty", cx.t("Нет.", "None.")));
             continue;
         }
+        let shown = 100;
         let rows: Vec<Vec<Td>> = list
             .iter()
-            .take(100)
+            .take(shown)
             .map(|&&(s, x, y, k)| {
                 let school = &ds.schools()[s];
                 vec![
@@ -310,6 +319,17 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Section {
             ],
             &rows,
         ));
+        if list.len() > shown {
+            h.push_str(&p(
+                "note",
+                &format!(
+                    "{} {shown} {} {}.",
+                    cx.t("Показаны первые", "Shown: the first"),
+                    cx.t("из", "of"),
+                    list.len()
+                ),
+            ));
+        }
     }
     ("context", title, h)
 }

@@ -55,7 +55,7 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Section {
     }
     h.push_str(&format!(
         "<p class=\"legend\"><i class=\"bar\"></i>{}<i class=\"bar-low\"></i>{}<i class=\"bar-lim\"></i>{}<i class=\"line\"></i>{}<i class=\"dash\"></i>{}</p>",
-        esc(cx.t("школа", "school")),
+        esc(if cx.many_schools() { cx.t("муниципалитет", "municipality") } else { cx.t("школа", "school") }),
         esc(cx.t("на пороге или ниже", "at or below the threshold")),
         esc(cx.t("малая выборка (n < 10)", "limited sample (n < 10)")),
         esc(if cx.many_schools() { cx.t("регион", "region") } else { cx.t("муниципалитет", "municipality") }),

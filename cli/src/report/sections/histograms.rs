@@ -51,7 +51,7 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Section {
             }
         }
         let scope_title = cx.scope_title(scope);
-        let mut facts = vec![format!("N = {}", hist.n())];
+        let mut facts = vec![format!("N = {}", super::summary::thousands(hist.n()))];
         for ind in [
             Indicator::MedianScore,
             Indicator::MeanScore,

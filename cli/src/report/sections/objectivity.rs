@@ -211,7 +211,11 @@ pub(crate) fn render(cx: &Ctx<'_>) -> Section {
                 head,
                 shares: r.shares.iter().map(|d| f(*d)).collect(),
                 texts,
-                total: format!("N = {}{}", r.total, if r.limited { " ~" } else { "" }),
+                total: format!(
+                    "N = {}{}",
+                    super::summary::thousands(r.total),
+                    if r.limited { " ~" } else { "" }
+                ),
                 muted: r.limited,
                 tip,
             });
