@@ -29,6 +29,11 @@ if [[ "$skip" != *,node,* ]]; then
     bindings-node/run-tests.sh
 fi
 
+if [[ "$skip" != *,browser,* ]]; then
+    step "browser: the HTML report in headless Chromium (ru, en)"
+    tests/browser/run.sh
+fi
+
 step "cli: demo"
 cargo run --release --locked -q -p oko-cli -- demo > target/demo.txt
 grep -q "oko demo" target/demo.txt
