@@ -17,7 +17,7 @@ step "rust: tests (unit, integration, doctests)"
 cargo test --workspace --locked
 
 step "rust: benchmarks compile"
-cargo bench --workspace --locked --no-run
+cargo bench -p oko-benches --locked --no-run
 
 if [[ "$skip" != *,python,* ]]; then
     step "python package (build, stubtest, mypy, pytest)"
