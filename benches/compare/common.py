@@ -72,22 +72,30 @@ def peak_rss_bytes() -> int:
 
 
 class Timer:
+    """Wall-clock laps, with the process CPU time (every thread) of each lap in `cpu`."""
+
     def __init__(self) -> None:
         self.t = time.perf_counter()
+        self.c = time.process_time()
+        self.cpu: list[float] = []
 
     def lap(self) -> float:
-        now = time.perf_counter()
+        now, c = time.perf_counter(), time.process_time()
         dt, self.t = now - self.t, now
+        self.cpu.append(c - self.c)
+        self.c = c
         return dt
 
 
-def report(tool: str, load_s: float, compute_s: float, **extra) -> None:
+def report(tool: str, load_s: float, compute_s: float, timer: Timer | None = None, **extra) -> None:
     out = {
         "tool": tool,
         "load_s": load_s,
         "compute_s": compute_s,
         "peak_rss_bytes": peak_rss_bytes(),
     }
+    if timer is not None and len(timer.cpu) >= 2:
+        out["load_cpu_s"], out["compute_cpu_s"] = timer.cpu[0], timer.cpu[1]
     out.update(extra)
     print(json.dumps(out))
     sys.stdout.flush()

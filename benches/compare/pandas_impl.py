@@ -208,7 +208,7 @@ def main():
     compute_s = t.lap()
     if a.out:
         write_out(a.out, values, flagged)
-    report("pandas", load_s, compute_s, version=pd.__version__, flagged=len(flagged))
+    report("pandas", load_s, compute_s, t, version=pd.__version__, flagged=len(flagged))
 
 
 if __name__ == "__main__":

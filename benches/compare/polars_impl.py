@@ -216,7 +216,7 @@ def main():
     compute_s = t.lap()
     if a.out:
         write_out(a.out, values, flagged)
-    report("polars", load_s, compute_s, version=pl.__version__, threads=pl.thread_pool_size(), flagged=len(flagged))
+    report("polars", load_s, compute_s, t, version=pl.__version__, threads=pl.thread_pool_size(), flagged=len(flagged))
 
 
 if __name__ == "__main__":

@@ -32,6 +32,13 @@ def med(rs: list[dict], key: str) -> float:
     return statistics.median(r[key] for r in rs)
 
 
+def cpu(rs: list[dict]) -> float:
+    """Median CPU seconds (load + compute, every thread), 0 when not reported."""
+    if not all("load_cpu_s" in r for r in rs):
+        return 0.0
+    return statistics.median(r["load_cpu_s"] + r["compute_cpu_s"] for r in rs)
+
+
 def mib(b: float) -> str:
     return f"{b / 2**20:,.0f} MiB"
 
@@ -63,21 +70,26 @@ def main():
             f"memory; load average {machine.get('load_before', '?')} before, {machine.get('load_after', '?')} after."
         )
     print()
-    print("| tool | load, s | compute, s | load + compute, s | peak RSS | load × oko | compute × oko | total × oko |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print(
+        "| tool | load, s | compute, s | load + compute, s | CPU (all threads), s | peak RSS "
+        "| load × oko | compute × oko | total × oko | CPU × oko |"
+    )
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     ref = ind.get(OKO)
     ref_l = med(ref, "load_s") if ref else 0
     ref_c = med(ref, "compute_s") if ref else 0
+    ref_cpu = cpu(ref) if ref else 0
     for tool in INDICATOR_TOOLS:
         rs = ind.get(tool)
         if not rs:
-            print(f"| {tool} | not measured | | | | | | |")
+            print(f"| {tool} | not measured | | | | | | | | |")
             continue
-        l, c = med(rs, "load_s"), med(rs, "compute_s")
+        l, c, u = med(rs, "load_s"), med(rs, "compute_s"), cpu(rs)
         peak = max(r["peak_rss_bytes"] for r in rs)
         print(
-            f"| {tool} | {secs(l)} | {secs(c)} | {secs(l + c)} | {mib(peak)} | {ratio(l, ref_l)} | "
-            f"{ratio(c, ref_c)} | {ratio(l + c, ref_l + ref_c)} |"
+            f"| {tool} | {secs(l)} | {secs(c)} | {secs(l + c)} | {secs(u) if u else '—'} | {mib(peak)} "
+            f"| {ratio(l, ref_l)} | {ratio(c, ref_c)} | {ratio(l + c, ref_l + ref_c)} | "
+            f"{ratio(u, ref_cpu) if u and ref_cpu else '—'} |"
         )
     print()
     if arrow and ref:

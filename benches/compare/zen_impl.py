@@ -50,7 +50,7 @@ def main():
             w.writerow(["student", "subject", "risk"])
             for r, k in zip(rows, risk):
                 w.writerow([r["student"], r["subject"], k or ""])
-    report("zen-engine", load_s, compute_s, rows=len(rows), version=getattr(zen, "__version__", "2.1"))
+    report("zen-engine", load_s, compute_s, t, rows=len(rows), version=getattr(zen, "__version__", "2.1"))
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 //! The oko side of `benches/compare/run.sh`: loads a folder of CSV tables into a
 //! [`oko::Dataset`] (timed as `load`), then (timed as `compute`) compiles the shipped scales and
 //! the 15% district rule, evaluates it (which aggregates every indicator state at every level),
-//! and computes the value of every indicator for every cell of every level.
+//! and computes the value of every indicator for every cell of every level (each value is
+//! consumed as it is computed, as a report writer would; the aggregated states are kept).
 //!
 //! ```text
 //! oko-compare REGION_DIR --rules RULES_DIR [--out DIR]
@@ -50,16 +51,29 @@ const LEVELS: [Level; 5] = [
     Level::Region,
 ];
 
-fn peak_rss_bytes() -> u64 {
+/// A field of /proc/self/status in bytes (`VmHWM`: peak resident set; `VmRSS`: current).
+fn status_bytes(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmHWM:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1))
                 .and_then(|kb| kb.parse::<u64>().ok())
         })
         .map_or(0, |kb| kb * 1024)
+}
+
+/// CPU time of the process so far (user + system, every thread), from /proc/self/stat.
+fn cpu_s() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which may hold spaces) start at `) `.
+    let rest = stat.rsplit_once(") ").map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of stat(5), i.e. 11 and 12 after the name;
+    // clock ticks are 100 per second on Linux.
+    (ticks(11) + ticks(12)) / 100.0
 }
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -84,29 +98,33 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         })
         .collect::<Result<Vec<_>, _>>()?;
 
-    let t = Instant::now();
+    let (t, c) = (Instant::now(), cpu_s());
     let (ds, _report) = oko_cli::load::load_dir(&region, &oko_cli::load::LoadOptions::default())
         .map_err(|e| format!("loading {}: {e}", region.display()))?;
     let load_s = t.elapsed().as_secs_f64();
+    let load_cpu_s = cpu_s() - c;
+    let (peak_after_load, rss_after_load) = (status_bytes("VmHWM:"), status_bytes("VmRSS:"));
 
-    let t = Instant::now();
+    let (t, c) = (Instant::now(), cpu_s());
     let rules = compile(&sources, &RuleLimits::default()).map_err(|e| format!("rules: {e}"))?;
     let ev = evaluate(&rules, &ds, &EvalOptions::default())?;
     let agg = &ev.aggregates;
-    // Every indicator of every cell of every level, materialised as a table would be.
-    let mut values: Vec<Vec<Option<IndicatorValue>>> = Vec::with_capacity(Level::ALL.len());
+    // Every indicator of every cell of every level, computed from the aggregated states and
+    // consumed one by one (as a report writer would), not kept: the states are the result.
+    let mut n_values = 0usize;
+    let mut n_defined = 0usize;
     for level in Level::ALL {
-        let cells = agg.cells(level);
-        let mut v = Vec::with_capacity(cells.len() * Indicator::ALL.len());
-        for cell in cells {
+        for cell in agg.cells(level) {
             for &i in Indicator::ALL {
-                v.push(agg.value(level, cell.entity, cell.scope, i));
+                let v: Option<IndicatorValue> =
+                    std::hint::black_box(agg.value(level, cell.entity, cell.scope, i));
+                n_values += 1;
+                n_defined += usize::from(v.is_some_and(|v| v.value.is_some()));
             }
         }
-        values.push(v);
     }
     let compute_s = t.elapsed().as_secs_f64();
-    let n_values: usize = values.iter().map(Vec::len).sum();
+    let compute_cpu_s = cpu_s() - c;
     let findings = ev
         .report
         .findings
@@ -119,7 +137,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .copied()
         .filter(|id| id.parse::<Indicator>().is_err())
         .collect();
-    let peak = peak_rss_bytes();
+    let peak = status_bytes("VmHWM:");
 
     if let Some(dir) = out {
         std::fs::create_dir_all(&dir)?;
@@ -168,11 +186,16 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "tool": "oko (Rust)",
         "load_s": load_s,
         "compute_s": compute_s,
+        "load_cpu_s": load_cpu_s,
+        "compute_cpu_s": compute_cpu_s,
         "peak_rss_bytes": peak,
+        "peak_after_load_bytes": peak_after_load,
+        "rss_after_load_bytes": rss_after_load,
         "students": ds.students().len(),
         "results": ds.results().len(),
         "marks": ds.marks().len(),
         "values": n_values,
+        "defined_values": n_defined,
         "findings": findings,
         "pending": pending,
     });

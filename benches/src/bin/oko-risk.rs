@@ -36,6 +36,16 @@ const INPUTS: [(&str, Type); 5] = [
     ("attendance", Type::Percent),
 ];
 
+/// CPU time of the process so far (user + system, every thread), from /proc/self/stat
+/// (clock ticks of 1/100 s).
+fn cpu_s() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    let rest = stat.rsplit_once(") ").map_or("", |(_, r)| r);
+    let f: Vec<&str> = rest.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    (ticks(11) + ticks(12)) / 100.0
+}
+
 fn peak_rss_bytes() -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
@@ -56,7 +66,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .position(|a| a == "--out")
         .and_then(|i| args.get(i + 1));
 
-    let t = Instant::now();
+    let (t, c) = (Instant::now(), cpu_s());
     let mut rdr = csv::Reader::from_path(path)?;
     let headers = rdr.headers()?.clone();
     let pos = |name: &str| {
@@ -96,8 +106,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .collect();
     let frame = VecFrame::new(rows, columns);
     let load_s = t.elapsed().as_secs_f64();
+    let load_cpu_s = cpu_s() - c;
 
-    let t = Instant::now();
+    let (t, c) = (Instant::now(), cpu_s());
     let catalogue = INPUTS
         .iter()
         .enumerate()
@@ -112,6 +123,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     })?;
     let risk = eval(&program, &frame)?;
     let compute_s = t.elapsed().as_secs_f64();
+    let compute_cpu_s = cpu_s() - c;
 
     let mut counts = [0usize; 4];
     for i in 0..rows {
@@ -134,6 +146,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "tool": "oko (Rust, oko::expr)",
         "load_s": load_s,
         "compute_s": compute_s,
+        "load_cpu_s": load_cpu_s,
+        "compute_cpu_s": compute_cpu_s,
         "rows": rows,
         "peak_rss_bytes": peak_rss_bytes(),
         "high": counts[0],
