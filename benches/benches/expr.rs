@@ -2,6 +2,7 @@
 //! over 100,000 rows held in a `VecFrame`.
 //!
 //! `OKO_BENCH_ROWS` sets the number of rows (default 100,000).
+#![allow(missing_docs)] // criterion_group! generates an undocumented function
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use oko::expr::{Binding, Column, Limits, MapCatalogue, Reason, Type, VecFrame, compile_str, eval};
@@ -41,7 +42,9 @@ fn catalogue(names: &[(&str, Type)]) -> MapCatalogue {
 fn column(rows: usize, ty: Type, lo: u64, hi: u64, s: &mut Stream) -> Column {
     let name = "x".to_owned();
     let values = (0..rows)
-        .map(|i| (i % 50 != 7).then(|| Decimal::new((lo * 100 + s.next((hi - lo) * 100)) as i64, 2)))
+        .map(|i| {
+            (i % 50 != 7).then(|| Decimal::new((lo * 100 + s.next((hi - lo) * 100)) as i64, 2))
+        })
         .collect();
     let mut c = match ty {
         Type::Percent => Column::percents(values, Reason::Missing { name: name.clone() }),

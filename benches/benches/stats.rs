@@ -3,6 +3,7 @@
 //! class tables up to the region, Cohen's kappa and Spearman's ρ.
 //!
 //! `OKO_BENCH_PAIRS` sets the number of pairs (default 1,000,000).
+#![allow(missing_docs)] // criterion_group! generates an undocumented function
 
 use criterion::{BenchmarkId, Criterion, Throughput, criterion_group, criterion_main};
 use oko::stats::{ConfusionTable, JointHistogram, KappaWeights, cohen_kappa, spearman_pairs};

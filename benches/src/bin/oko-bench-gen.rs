@@ -32,7 +32,8 @@ fn arg<T: std::str::FromStr>(args: &[String], name: &str) -> Option<T> {
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let args: Vec<String> = std::env::args().collect();
-    let out: PathBuf = arg(&args, "--out").ok_or("usage: oko-bench-gen --out DIR [--students N]")?;
+    let out: PathBuf =
+        arg(&args, "--out").ok_or("usage: oko-bench-gen --out DIR [--students N]")?;
     let students: u32 = arg(&args, "--students").unwrap_or(1_000_000);
     let schools: u32 = arg(&args, "--schools").unwrap_or_else(|| (students / 500).clamp(1, 2_000));
     let municipalities: u32 =
@@ -79,12 +80,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         "marks": n_marks,
         "risk_rows": risk_rows,
     });
-    std::fs::write(
-        out.join("meta.json"),
-        serde_json::to_string_pretty(&meta)?,
-    )?;
+    std::fs::write(out.join("meta.json"), serde_json::to_string_pretty(&meta)?)?;
     Ok(())
 }
+
+/// (trial 1 score, trial 2 score, the scale's lowest score of a «3»).
+type Trials = (Option<u16>, Option<u16>, u16);
 
 /// One row per (student, subject) of grades 9 and 11: the year mark in the subject, the two
 /// trial exams' primary scores, the lowest score of a «3» on the exam's scale, attendance.
@@ -96,7 +97,7 @@ fn write_risk(
     let ds = &g.dataset;
     let procs = ds.procedures();
     // (student, subject) → (trial1, trial2, min3)
-    let mut trials: HashMap<(u32, u32), (Option<u16>, Option<u16>, u16)> = HashMap::new();
+    let mut trials: HashMap<(u32, u32), Trials> = HashMap::new();
     let r = ds.results();
     for i in 0..r.len() {
         let p = &procs[r.procedure()[i] as usize];
@@ -133,10 +134,7 @@ fn write_risk(
     let mut keys: Vec<(u32, u32)> = trials.keys().copied().collect();
     keys.sort_unstable();
     let mut w = std::io::BufWriter::with_capacity(1 << 20, std::fs::File::create(path)?);
-    writeln!(
-        w,
-        "student,subject,year_mark,trial1,trial2,min3,attendance"
-    )?;
+    writeln!(w, "student,subject,year_mark,trial1,trial2,min3,attendance")?;
     let st = ds.students();
     let mut rows = 0;
     for (student, subject) in keys {

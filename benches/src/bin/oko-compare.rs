@@ -172,7 +172,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .collect();
         let mut w = std::io::BufWriter::new(std::fs::File::create(dir.join("flagged.csv"))?);
         writeln!(w, "school,procedure")?;
-        for f in ev.report.findings.iter().filter(|f| f.rule == "low_results") {
+        for f in ev
+            .report
+            .findings
+            .iter()
+            .filter(|f| f.rule == "low_results")
+        {
             let label = f.scope.as_deref().unwrap_or_default();
             let pid = by_label
                 .get(label)
