@@ -125,7 +125,7 @@ case "$mode" in
     "$py" "$here/report.py" "$work"
     ;;
   scaling)
-    echo "| students | results | marks | load, s | compute, s | load per student, µs | compute per student, µs | peak RSS |"
+    echo "| students | results | marks | load, s (CPU) | compute, s (CPU) | CPU per student, µs: load | compute | peak RSS |"
     echo "|---:|---:|---:|---:|---:|---:|---:|---:|"
     for n in 10000 100000 1000000; do
       data="$(generate "$n")"
@@ -138,8 +138,9 @@ import json, statistics, sys
 rs = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
 m = lambda k: statistics.median(r[k] for r in rs)
 n = rs[0]["students"]
-print(f"| {n:,} | {rs[0]['results']:,} | {rs[0]['marks']:,} | {m('load_s'):.3f} | {m('compute_s'):.3f} | "
-      f"{m('load_s') / n * 1e6:.2f} | {m('compute_s') / n * 1e6:.2f} | {max(r['peak_rss_bytes'] for r in rs) / 2**20:,.0f} MiB |")
+print(f"| {n:,} | {rs[0]['results']:,} | {rs[0]['marks']:,} | {m('load_s'):.3f} ({m('load_cpu_s'):.2f}) | "
+      f"{m('compute_s'):.3f} ({m('compute_cpu_s'):.2f}) | {m('load_cpu_s') / n * 1e6:.2f} | "
+      f"{m('compute_cpu_s') / n * 1e6:.2f} | {max(r['peak_rss_bytes'] for r in rs) / 2**20:,.0f} MiB |")
 EOF
     done
     ;;
