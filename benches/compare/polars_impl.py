@@ -101,7 +101,9 @@ def compute(t, scales):
         .select("student", "subject", "year", mark_code("mark").alias("year_mark"))
     )
     paired = (pl.col("ext").is_between(1, 5) & pl.col("year_mark").is_between(1, 5)).fill_null(False)
-    mark = pl.coalesce(pl.col("mark").cast(pl.Int8, strict=False), scale_mark(scales))
+    # Reported marks (numbers, or text such as «н/а» when a file has any), else the scale's.
+    reported = mark_code("mark") if t["results"]["mark"].dtype == pl.String else pl.col("mark").cast(pl.Int8)
+    mark = pl.coalesce(reported, scale_mark(scales))
     r = (
         t["results"]
         .lazy()

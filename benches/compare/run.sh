@@ -56,7 +56,8 @@ generate() {
   local n="$1" dir="$data_root/s$1"
   local extra=()
   if [[ $# -ge 3 ]]; then extra=(--schools "$2" --municipalities "$3"); dir="$data_root/s$1-$2"; fi
-  if [[ ! -f "$dir/meta.json" ]]; then
+  # Data from an older generator binary (core changed since) is made again.
+  if [[ ! -f "$dir/meta.json" || "$bin/oko-bench-gen" -nt "$dir/meta.json" ]]; then
     say "generating $n students into $dir"
     rm -rf "$dir"
     "$bin/oko-bench-gen" --out "$dir" --students "$n" "${extra[@]}" >&2
