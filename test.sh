@@ -34,6 +34,11 @@ if [[ "$skip" != *,browser,* ]]; then
     tests/browser/run.sh
 fi
 
+if [[ "$skip" != *,compare,* ]]; then
+    step "benchmark comparison smoke run (oko, polars, pandas, zen-engine agree)"
+    benches/compare/run.sh --smoke
+fi
+
 step "cli: demo"
 cargo run --release --locked -q -p oko-cli -- demo > target/demo.txt
 grep -q "oko demo" target/demo.txt
