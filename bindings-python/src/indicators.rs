@@ -356,7 +356,10 @@ pub fn aggregate(
     let d = dataset.get();
     let ds = Arc::clone(&d.inner);
     let scales = d.scales.clone();
-    let options = AggregateOptions { min_sample };
+    let options = AggregateOptions {
+        min_sample,
+        ..Default::default()
+    };
     let (agg, labels) = py.detach(|| {
         guard(|| {
             let empty = ScaleSet::default();

@@ -38,6 +38,7 @@ pub(crate) struct RuleCatalogue<'a> {
 pub(crate) fn indicator_type(i: Indicator) -> Type {
     match i.info().unit {
         Unit::Percent => Type::Percent,
+        Unit::Points => Type::Points,
         _ => Type::Number,
     }
 }
@@ -71,7 +72,10 @@ impl RuleCatalogue<'_> {
     fn indicator(&self, at: Option<Level>, prev_year: bool, name: &str) -> Option<Binding> {
         let ind: Indicator = name.parse().ok()?;
         let applies = match self.source {
-            RowSource::Procedures => matches!(ind.info().source, Source::Marks | Source::Scores),
+            RowSource::Procedures => matches!(
+                ind.info().source,
+                Source::Marks | Source::Scores | Source::Objectivity
+            ),
             RowSource::Marks => ind.info().source == Source::Marks,
             RowSource::Outcomes => ind.info().source == Source::Outcomes,
             RowSource::Staff => ind.info().source == Source::Staff,

@@ -77,6 +77,7 @@ pub fn evaluate(
         &rules.scales,
         AggregateOptions {
             min_sample: opts.min_sample,
+            objectivity: rules.objectivity.unwrap_or_default(),
         },
     );
     let mut engine = Engine {
@@ -391,6 +392,7 @@ impl Engine<'_> {
                     .collect();
                 let mut col = match ty {
                     Type::Percent => Column::percents(values, missing()),
+                    Type::Points => Column::points(values, missing()),
                     _ => Column::numbers(values, missing()),
                 };
                 for (i, n) in limited {
