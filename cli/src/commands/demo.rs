@@ -1,9 +1,10 @@
 //! `oko demo`: the main job on an embedded sample district — indicators, the shipped
-//! rulesets, and a per-school summary against the district level.
+//! rulesets, a per-school summary against the district level, and the objectivity table
+//! (ВПР marks against journal marks) in the federal layout.
 
 use crate::Failure;
 use oko::rules::{EvalOptions, RuleLimits, compile, evaluate};
-use oko_cli::summary::{completion_table, findings_table};
+use oko_cli::summary::{completion_table, findings_table, objectivity_table};
 
 /// Options of `oko demo`.
 #[derive(clap::Args, Debug)]
@@ -44,6 +45,10 @@ pub fn run(a: Args) -> Result<(), Failure> {
     );
     println!("* = 15% or more below the municipality (relative gap), ~ = limited sample (n < 10)");
     print!("{}", completion_table(ds, &out.aggregates));
+    print!(
+        "{}",
+        objectivity_table(ds, &out.aggregates, &out.report, en)
+    );
     print!("{}", findings_table(&out.report, en));
     Ok(())
 }

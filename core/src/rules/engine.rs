@@ -221,8 +221,15 @@ fn scope_year(ds: &Dataset, s: &Scope) -> Option<AcademicYear> {
     }
 }
 
+/// Two decimal places; a value that is not zero but would round to zero there (a p-value
+/// such as 0.0001) keeps up to 6, so that a message never shows a small value as 0.
 fn fmt_decimal(d: Decimal) -> String {
-    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    let dp = if !d.is_zero() && d.abs() < Decimal::new(5, 3) {
+        6
+    } else {
+        2
+    };
+    d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
         .normalize()
         .to_string()
 }
@@ -855,8 +862,8 @@ impl Engine<'_> {
     }
 }
 
-/// Fills `{name}` placeholders from the evidence; decimals rounded to 2 places (half away
-/// from zero) with their unit.
+/// Fills `{name}` placeholders from the evidence; decimals rounded to 2 places (6 for
+/// values below 0.005 but not zero; half away from zero) with their unit.
 fn fill(
     template: &super::raw::Text,
     evidence: &[Evidence],
