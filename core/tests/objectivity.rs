@@ -21,16 +21,15 @@ fn shipped() -> Vec<RuleSource> {
         .collect()
 }
 
+/// (journal mark, external mark, primary score) of each paired result, per (school, procedure).
+type Pairs = HashMap<(u32, u32), Vec<(u32, u32, Option<u16>)>>;
+
 /// The pairs of every (school, procedure) found the naive way: for each result, scan all
 /// marks for the student's mark in the subject under the policy.
-fn naive_pairs(
-    ds: &Dataset,
-    scales: &ScaleSet,
-    policy: InternalMark,
-) -> HashMap<(u32, u32), Vec<(u32, u32, Option<u16>)>> {
+fn naive_pairs(ds: &Dataset, scales: &ScaleSet, policy: InternalMark) -> Pairs {
     let r = ds.results();
     let m = ds.marks();
-    let mut out: HashMap<(u32, u32), Vec<(u32, u32, Option<u16>)>> = HashMap::new();
+    let mut out = Pairs::new();
     for i in 0..r.len() {
         let p = &ds.procedures()[r.procedure()[i] as usize];
         let external = r.mark(i).or_else(|| {
@@ -130,7 +129,11 @@ fn check_against_stats(options: ObjectivityOptions) {
             (Indicator::KappaLinear, KappaWeights::Linear),
             (Indicator::KappaQuadratic, KappaWeights::Quadratic),
         ] {
-            assert_eq!(v(ind), cohen_kappa(&table, w).ok().and_then(present), "{ind}");
+            assert_eq!(
+                v(ind),
+                cohen_kappa(&table, w).ok().and_then(present),
+                "{ind}"
+            );
         }
         let scored: Vec<(u32, u32)> = pairs
             .iter()
@@ -150,11 +153,7 @@ fn check_against_stats(options: ObjectivityOptions) {
     }
     assert!(checked > 40, "only {checked} cells checked");
     // The region is every pair at once.
-    let all: Vec<(u32, u32)> = pairs
-        .values()
-        .flatten()
-        .map(|&(j, e, _)| (j, e))
-        .collect();
+    let all: Vec<(u32, u32)> = pairs.values().flatten().map(|&(j, e, _)| (j, e)).collect();
     let mut total = 0u64;
     for (i, s) in agg.scopes().iter().enumerate() {
         if let Scope::Procedure { .. } = s
@@ -275,11 +274,15 @@ fn findings_do_not_depend_on_row_order() {
     let report = |ds: &Dataset| {
         let out = evaluate(&rules, ds, &EvalOptions::default()).unwrap();
         let mut r = out.report;
-        r.summary.sort_by(|a, b| (&a.ruleset, &a.rule).cmp(&(&b.ruleset, &b.rule)));
+        r.summary
+            .sort_by(|a, b| (&a.ruleset, &a.rule).cmp(&(&b.ruleset, &b.rule)));
         serde_json::to_string(&r).unwrap()
     };
     let base = report(&g.dataset);
-    assert!(base.contains("\"category\":\"objectivity\""), "no sign found");
+    assert!(
+        base.contains("\"category\":\"objectivity\""),
+        "no sign found"
+    );
     for seed in [3u64, 17] {
         assert_eq!(base, report(&shuffled(&g.dataset, seed)), "seed {seed}");
     }
@@ -400,8 +403,9 @@ fn a_school_with_only_limited_samples_gets_no_sign() {
             .undetermined
             .iter()
             .filter(|u| u.entity.id == "B")
-            .all(|u| u.reason_code == "unknown.limited_sample"
-                || u.reason_code == "unknown.missing")
+            .all(
+                |u| u.reason_code == "unknown.limited_sample" || u.reason_code == "unknown.missing"
+            )
     );
     // The evidence still shows B's values, marked limited.
     let u = out

@@ -5,7 +5,7 @@
 //!
 //! How it fits the engine:
 //!
-//! 1. **Pairing** ([`pairing`](self::period_end)): during aggregation every external result
+//! 1. **Pairing**: during aggregation every external result
 //!    with a mark (reported, or derived from the scale) is paired with the student's internal
 //!    mark in the same subject, chosen by the [`InternalMark`] policy of
 //!    [`ObjectivityOptions`] (an [`AggregateOptions`](crate::AggregateOptions) field that a
