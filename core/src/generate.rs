@@ -7,6 +7,9 @@
 //! task has a difficulty; a task's score is a sum of Bernoulli trials with success
 //! probability σ(θ − difficulty). Marks come from the same scales the shipped rules use.
 //! Anomalies shift the parts of this model that the real phenomena shift (see [`Anomaly`]).
+//! Journal marks follow the honest result (what the pupil can do, drawn from the same random
+//! points as the reported one), so anomalies of the external procedure show as gaps between
+//! the external and the journal mark.
 
 use crate::dataset::*;
 use crate::date::Date;

@@ -421,3 +421,23 @@ fn a_school_with_only_limited_samples_gets_no_sign() {
         .unwrap();
     assert!(e.limited && e.n == Some(6));
 }
+
+/// ВПР results may not by law be used to evaluate individual teachers: no objectivity sign
+/// is drawn at the teacher level.
+#[test]
+fn no_sign_at_the_teacher_level() {
+    let rules = compile(&shipped(), &RuleLimits::default()).unwrap();
+    let signs: Vec<_> = rules
+        .rules()
+        .iter()
+        .filter(|r| r.category == "objectivity")
+        .collect();
+    assert!(signs.len() >= 7);
+    assert!(signs.iter().all(|r| r.level != Level::Teacher));
+    assert!(
+        rules
+            .classifications()
+            .iter()
+            .all(|c| c.level != Level::Teacher)
+    );
+}

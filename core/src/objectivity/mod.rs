@@ -5,9 +5,9 @@
 //!
 //! How it fits the engine:
 //!
-//! 1. **Pairing**: during aggregation every external result
-//!    with a mark (reported, or derived from the scale) is paired with the student's internal
-//!    mark in the same subject, chosen by the [`InternalMark`] policy of
+//! 1. **Pairing**: during aggregation every external result with a mark (reported, or derived
+//!    from the scale) is paired with the student's internal mark in the same subject, chosen
+//!    by the [`InternalMark`] policy of
 //!    [`ObjectivityOptions`] (an [`AggregateOptions`](crate::AggregateOptions) field that a
 //!    ruleset sets in its `[objectivity]` section).
 //! 2. **State**: each procedure cell's [`CellState::objectivity`](crate::CellState) is an
