@@ -110,34 +110,62 @@ pub(crate) fn task_inversion(cell: &TaskSums, region: &TaskSums, task_max: &[u16
         return None;
     }
     let (easy, hard) = groups(region, task_max)?;
-    // Region logits of each task, continuity-corrected.
-    let l = |j: usize| logit(corrected(region.sums[j], u64::from(task_max[j]) * region.n));
-    let expected = |set: &[usize], delta: f64| -> f64 {
+    // Region logits and weights of each group's tasks, continuity-corrected.
+    let profile = |set: &[usize]| -> Vec<(f64, f64)> {
         set.iter()
-            .map(|&j| f64::from(task_max[j]) * sigmoid(l(j) + delta))
-            .sum::<f64>()
-            / set.iter().map(|&j| f64::from(task_max[j])).sum::<f64>()
+            .map(|&j| {
+                let max = u64::from(task_max[j]);
+                (
+                    f64::from(task_max[j]),
+                    logit(corrected(region.sums[j], max * region.n)),
+                )
+            })
+            .collect()
     };
-    // The shift δ whose expected easy rate is the group's (continuity-corrected) easy rate:
-    // the expectation rises strictly with δ, so bisection finds it.
+    let (easy_p, hard_p) = (profile(&easy), profile(&hard));
+    let expected = |p: &[(f64, f64)], delta: f64| -> f64 {
+        let weight: f64 = p.iter().map(|(m, _)| m).sum();
+        p.iter().map(|(m, l)| m * sigmoid(l + delta)).sum::<f64>() / weight
+    };
+    // The shift δ whose expected easy rate is the group's (continuity-corrected) easy rate.
+    // The expectation rises strictly with δ: Newton steps, kept inside a bracket that
+    // bisection narrows whenever a step would leave it.
     let (cp, cm) = pooled(cell, task_max, &easy);
     let target = corrected(cp, cm);
-    let (mut lo, mut hi) = (-30.0f64, 30.0f64);
-    for _ in 0..100 {
-        let mid = 0.5 * (lo + hi);
-        if expected(&easy, mid) < target {
-            lo = mid;
+    let (mut lo, mut hi) = (-40.0f64, 40.0f64);
+    let mut delta = 0.0f64;
+    for _ in 0..200 {
+        let f = expected(&easy_p, delta) - target;
+        if f < 0.0 {
+            lo = delta;
         } else {
-            hi = mid;
+            hi = delta;
         }
+        let weight: f64 = easy_p.iter().map(|(m, _)| m).sum();
+        let slope = easy_p
+            .iter()
+            .map(|(m, l)| {
+                let s = sigmoid(l + delta);
+                m * s * (1.0 - s)
+            })
+            .sum::<f64>()
+            / weight;
+        let mut next = delta - f / slope;
+        if !next.is_finite() || next <= lo || next >= hi {
+            next = 0.5 * (lo + hi);
+        }
+        if (next - delta).abs() < 1e-12 {
+            delta = next;
+            break;
+        }
+        delta = next;
     }
-    let delta = 0.5 * (lo + hi);
     let (hp, hm) = pooled(cell, task_max, &hard);
     if hm == 0 {
         return None;
     }
     let observed = hp as f64 / hm as f64;
-    Some(100.0 * (observed - expected(&hard, delta)))
+    Some(100.0 * (observed - expected(&hard_p, delta)))
 }
 
 #[cfg(test)]
