@@ -441,3 +441,73 @@ fn no_sign_at_the_teacher_level() {
             .all(|c| c.level != Level::Teacher)
     );
 }
+
+fn ruleset(id: &str, objectivity: &str) -> RuleSource {
+    RuleSource::toml(
+        format!("{id}.toml"),
+        format!(
+            "schema_version = 1\nid = \"{id}\"\nversion = \"1\"\ntitle = {{ ru = \"x\", en = \"x\" }}\n\
+             source = {{ document = \"x\" }}\n\n[objectivity]\n{objectivity}\n"
+        ),
+    )
+}
+
+#[test]
+fn the_ruleset_sets_the_pairing_policy_of_the_evaluation() {
+    let rules = compile(
+        &[ruleset("a", "internal_mark = \"year\"")],
+        &RuleLimits::default(),
+    )
+    .unwrap();
+    assert_eq!(rules.objectivity().internal_mark, InternalMark::Year);
+    assert_eq!(rules.objectivity().heaping_width, 2);
+    let g = generate(&GeneratorConfig::tiny(2));
+    let out = evaluate(&rules, &g.dataset, &EvalOptions::default()).unwrap();
+    assert_eq!(
+        out.aggregates.options().objectivity.internal_mark,
+        InternalMark::Year
+    );
+    // Without a section, the default: the last period before the procedure.
+    let none = compile(&shipped()[..1], &RuleLimits::default()).unwrap();
+    assert_eq!(none.objectivity(), ObjectivityOptions::default());
+    // Two rulesets may set different keys, or the same key alike.
+    let both = compile(
+        &[
+            ruleset("a", "internal_mark = \"year\""),
+            ruleset("b", "heaping_width = 3\ninternal_mark = \"year\""),
+        ],
+        &RuleLimits::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        both.objectivity(),
+        ObjectivityOptions {
+            internal_mark: InternalMark::Year,
+            heaping_width: 3
+        }
+    );
+}
+
+#[test]
+fn conflicting_or_invalid_objectivity_sections_are_located_errors() {
+    let err = compile(
+        &[
+            ruleset("a", "internal_mark = \"year\""),
+            ruleset("b", "internal_mark = \"last_period_before\""),
+        ],
+        &RuleLimits::default(),
+    )
+    .unwrap_err();
+    let d = &err.diagnostics[0];
+    assert_eq!(d.code, "rule.option_conflict");
+    assert_eq!(d.file, "b.toml");
+    assert_eq!(d.path, "objectivity.internal_mark");
+    let err = compile(&[ruleset("a", "heaping_width = 0")], &RuleLimits::default()).unwrap_err();
+    assert_eq!(err.diagnostics[0].code, "rule.invalid_value");
+    let err = compile(
+        &[ruleset("a", "internal_mark = \"term\"")],
+        &RuleLimits::default(),
+    )
+    .unwrap_err();
+    assert_eq!(err.diagnostics[0].code, "rule.schema");
+}
