@@ -94,10 +94,9 @@ impl Scope {
     pub fn applies(&self, source: Source) -> bool {
         matches!(
             (self, source),
-            (
-                Scope::Procedure { .. },
-                Source::Marks | Source::Scores | Source::Objectivity
-            ) | (Scope::Internal { .. }, Source::Marks)
+            (Scope::Procedure { .. }, Source::Marks | Source::Scores)
+                | (Scope::Internal { .. }, Source::Marks)
+                | (Scope::Procedure { .. }, Source::Objectivity)
                 | (Scope::Outcomes, Source::Outcomes)
                 | (Scope::Staff { .. }, Source::Staff)
         )

@@ -72,10 +72,8 @@ impl RuleCatalogue<'_> {
     fn indicator(&self, at: Option<Level>, prev_year: bool, name: &str) -> Option<Binding> {
         let ind: Indicator = name.parse().ok()?;
         let applies = match self.source {
-            RowSource::Procedures => matches!(
-                ind.info().source,
-                Source::Marks | Source::Scores | Source::Objectivity
-            ),
+            RowSource::Procedures if ind.info().source == Source::Objectivity => true,
+            RowSource::Procedures => matches!(ind.info().source, Source::Marks | Source::Scores),
             RowSource::Marks => ind.info().source == Source::Marks,
             RowSource::Outcomes => ind.info().source == Source::Outcomes,
             RowSource::Staff => ind.info().source == Source::Staff,
