@@ -356,7 +356,10 @@ pub fn aggregate(
     let d = dataset.get();
     let ds = Arc::clone(&d.inner);
     let scales = d.scales.clone();
-    let options = AggregateOptions { min_sample };
+    let options = AggregateOptions {
+        min_sample,
+        ..Default::default()
+    };
     let (agg, labels) = py.detach(|| {
         guard(|| {
             let empty = ScaleSet::default();
@@ -382,8 +385,8 @@ pub fn aggregate(
 }
 
 /// The built-in indicators: a list of dicts with ``id``, ``name_ru``, ``name_en``,
-/// ``unit`` (percent, mark, score, count), ``source`` (marks, scores, outcomes, staff),
-/// ``formula`` and ``reference`` (the regulation or source).
+/// ``unit`` (percent, mark, score, count, points, number), ``source`` (marks, scores,
+/// outcomes, staff, objectivity), ``formula`` and ``reference`` (the regulation or source).
 #[pyfunction]
 pub fn indicator_catalogue(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
     let list = PyList::empty(py);

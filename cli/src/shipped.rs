@@ -13,6 +13,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "rules/district-low-results.toml",
         include_str!("../../rules/district-low-results.toml"),
     ),
+    (
+        "rules/objectivity.toml",
+        include_str!("../../rules/objectivity.toml"),
+    ),
 ];
 
 /// The shipped rulesets as sources.

@@ -180,12 +180,31 @@ pub fn findings_table(report: &oko::rules::Report, en: bool) -> String {
             .iter()
             .filter(|f| !labels.iter().any(|l| l.entity.id == f.entity.id))
             .collect();
+        // Findings of classes and grades are summed up per school; the JSON report has them.
+        let mut below: std::collections::BTreeMap<&str, (usize, Vec<&str>)> = Default::default();
         for f in unlabelled {
+            match (f.entity.level, f.entity.school.as_deref()) {
+                (Level::Class | Level::Grade, Some(school)) => {
+                    let e = below.entry(school).or_default();
+                    e.0 += 1;
+                    let name = f.entity.name.split(',').next().unwrap_or("");
+                    if !e.1.contains(&name) {
+                        e.1.push(name);
+                    }
+                }
+                _ => out.push_str(&format!(
+                    "  {} {} · {}\n",
+                    cell(&f.entity.id, 6),
+                    f.entity.name,
+                    if en { &f.message.en } else { &f.message.ru }
+                )),
+            }
+        }
+        for (school, (n, classes)) in below {
             out.push_str(&format!(
-                "  {} {} · {}\n",
-                cell(&f.entity.id, 6),
-                f.entity.name,
-                if en { &f.message.en } else { &f.message.ru }
+                "  {} {n} finding(s) in classes {}\n",
+                cell(school, 6),
+                classes.join(", ")
             ));
         }
         let undetermined = report
@@ -197,5 +216,145 @@ pub fn findings_table(report: &oko::rules::Report, en: bool) -> String {
             out.push_str(&format!("  ({undetermined} undetermined: limited samples or missing data, no conclusion drawn)\n"));
         }
     }
+    out
+}
+
+/// The federal «Группы участников» table (lowered / confirmed / raised against the journal
+/// mark) of one ВПР of the latest year: the region in the federal layout, then each school's
+/// count and three shares. `*` marks a school with a sign of non-objective results in that
+/// procedure (category `objectivity`), `~` a limited sample. Percentages are rounded half
+/// away from zero to 2 places; the counts are exact.
+pub fn objectivity_table(
+    ds: &Dataset,
+    agg: &Aggregates,
+    report: &oko::rules::Report,
+    en: bool,
+) -> String {
+    let latest = ds.procedures().iter().map(|p| p.year).max();
+    let paired = |scope: u32| {
+        agg.value(Level::Region, 0, scope, Indicator::PairedCount)
+            .is_some_and(|v| v.n > 0)
+    };
+    let Some(scope) = agg.scopes().iter().enumerate().find_map(|(i, s)| {
+        let Scope::Procedure { procedure } = *s else {
+            return None;
+        };
+        let p = &ds.procedures()[procedure as usize];
+        (p.kind == oko::ProcedureKind::Vpr && Some(p.year) == latest && paired(i as u32))
+            .then_some(i as u32)
+    }) else {
+        return String::new();
+    };
+    let label = agg.scopes()[scope as usize].label(ds);
+    let mut out = String::new();
+    if en {
+        out.push_str(&format!(
+            "\nObjectivity: {label}, the ВПР mark against the journal mark (federal layout)\n"
+        ));
+    } else {
+        out.push_str(&format!(
+            "\nОбъективность: {label}, отметка ВПР против отметки по журналу\n"
+        ));
+    }
+    if let Some(t) = agg
+        .state(Level::Region, 0, scope)
+        .and_then(|s| s.objectivity.as_deref())
+        .map(|o| &o.table)
+    {
+        let total = t.total();
+        let pct = |k: u64| {
+            oko::stats::Share::new(k, total)
+                .percent_rounded(2)
+                .map_or_else(|| "-".to_owned(), |d| fmt_dp(d, 2))
+        };
+        out.push_str(&format!(
+            "{} {} {}\n",
+            cell("Группы участников", 44),
+            rcell("Кол-во участников", 18),
+            rcell("%", 8)
+        ));
+        for (name, k) in [
+            ("Понизили (Отметка < Отметка по журналу)", t.lowered()),
+            ("Подтвердили (Отметка = Отметка по журналу)", t.confirmed()),
+            ("Повысили (Отметка > Отметка по журналу)", t.raised()),
+            ("Всего", total),
+        ] {
+            out.push_str(&format!(
+                "{} {} {}\n",
+                cell(name, 44),
+                rcell(&k.to_string(), 18),
+                rcell(&pct(k), 8)
+            ));
+        }
+    }
+    let signs: std::collections::BTreeSet<&str> = report
+        .findings
+        .iter()
+        .filter(|f| {
+            f.category == "objectivity"
+                && f.entity.level == Level::School
+                && f.scope.as_deref() == Some(label.as_str())
+        })
+        .map(|f| f.entity.id.as_str())
+        .collect();
+    out.push_str(&format!(
+        "\n{} {} {} {} {}\n",
+        cell(if en { "school (ОО)" } else { "ОО" }, 26),
+        rcell(if en { "N" } else { "Кол-во" }, 7),
+        rcell(
+            if en {
+                "Lowered %"
+            } else {
+                "Понизили, %"
+            },
+            12
+        ),
+        rcell(
+            if en {
+                "Confirmed %"
+            } else {
+                "Подтвердили, %"
+            },
+            15
+        ),
+        rcell(
+            if en {
+                "Raised %"
+            } else {
+                "Повысили, %"
+            },
+            12
+        ),
+    ));
+    for (s, school) in ds.schools().iter().enumerate() {
+        let v = |i| agg.value(Level::School, s as u32, scope, i);
+        let Some(n) = v(Indicator::PairedCount).filter(|v| v.n > 0) else {
+            continue;
+        };
+        let mark = if n.limited {
+            "~"
+        } else if signs.contains(school.id.as_str()) {
+            "*"
+        } else {
+            " "
+        };
+        let share = |i| {
+            v(i).and_then(|v| v.value)
+                .map_or_else(|| "-".to_owned(), |d| fmt_dp(d, 2))
+        };
+        out.push_str(&format!(
+            "{} {} {} {} {}{mark}\n",
+            cell(&school.name, 26),
+            rcell(&n.n.to_string(), 7),
+            rcell(&share(Indicator::ShareLowered), 12),
+            rcell(&share(Indicator::ShareConfirmed), 15),
+            rcell(&share(Indicator::ShareRaised), 12),
+        ));
+    }
+    out.push_str(if en {
+        "* = a sign of non-objective results in this procedure (see below), ~ = limited sample (n < 10)\n"
+    } else {
+        "* = признак необъективности по этой процедуре (см. ниже), ~ = ограниченная выборка (n < 10)\n"
+    });
     out
 }

@@ -96,6 +96,7 @@ impl Scope {
             (self, source),
             (Scope::Procedure { .. }, Source::Marks | Source::Scores)
                 | (Scope::Internal { .. }, Source::Marks)
+                | (Scope::Procedure { .. }, Source::Objectivity)
                 | (Scope::Outcomes, Source::Outcomes)
                 | (Scope::Staff { .. }, Source::Staff)
         )
@@ -128,11 +129,17 @@ impl Scope {
 pub struct AggregateOptions {
     /// Below this n a value is marked as a limited sample (DOMAIN.md: 10).
     pub min_sample: u64,
+    /// Which internal mark external results are paired with, and the heaping window; a
+    /// ruleset sets them in its `[objectivity]` section.
+    pub objectivity: crate::objectivity::ObjectivityOptions,
 }
 
 impl Default for AggregateOptions {
     fn default() -> Self {
-        AggregateOptions { min_sample: 10 }
+        AggregateOptions {
+            min_sample: 10,
+            objectivity: Default::default(),
+        }
     }
 }
 
@@ -188,6 +195,8 @@ pub struct Aggregates {
     max_scores: Vec<u16>,
     levels: Vec<LevelCells>,
     options: AggregateOptions,
+    /// Per scope: what the objectivity indicators need besides states.
+    pub(crate) objectivity: Vec<crate::objectivity::ScopeMeta>,
 }
 
 const NONE: u32 = u32::MAX;
@@ -242,7 +251,7 @@ pub fn aggregate(ds: &Dataset, scales: &ScaleSet, options: AggregateOptions) -> 
 
     let classes = ds.classes().len();
     let mut class_map: HashMap<Cell, CellState> = HashMap::new();
-    count_results(ds, scales, &scope_index, classes, &mut class_map);
+    count_results(ds, scales, &scope_index, classes, &options, &mut class_map);
     count_marks(ds, &scope_index, classes, &mut class_map);
     count_outcomes(ds, scope_index[&Scope::Outcomes], &mut class_map);
 
@@ -287,12 +296,14 @@ pub fn aggregate(ds: &Dataset, scales: &ScaleSet, options: AggregateOptions) -> 
             entity: 0,
         })
     }));
+    let objectivity = crate::objectivity::scope_meta(ds, scales, &scopes);
     Aggregates {
         scopes,
         thresholds,
         max_scores,
         levels: vec![class, grade, teacher, school, municipality, region],
         options,
+        objectivity,
     }
 }
 
@@ -348,8 +359,10 @@ fn count_results(
     scales: &ScaleSet,
     scope_index: &HashMap<Scope, u32>,
     classes: usize,
+    options: &AggregateOptions,
     out: &mut HashMap<Cell, CellState>,
 ) {
+    let mut pairing = crate::objectivity::Pairing::new(ds, &options.objectivity);
     let procs = ds.procedures();
     let scope_of: Vec<u32> = (0..procs.len() as u32)
         .map(|p| scope_index[&Scope::Procedure { procedure: p }])
@@ -424,7 +437,9 @@ fn count_results(
             Some(m) => st.marks.add_code(m),
             None => st.unmarked += 1,
         }
+        pairing.add(ds, i, *si, st, mark);
     }
+    pairing.finish(&mut states);
     for (k, s) in keys.into_iter().zip(states) {
         out.insert(k, s);
     }
@@ -614,6 +629,9 @@ impl Aggregates {
     ) -> Option<IndicatorValue> {
         if !self.scopes[scope as usize].applies(ind.info().source) {
             return None;
+        }
+        if ind.info().source == Source::Objectivity {
+            return crate::objectivity::value(self, level, entity, scope, ind);
         }
         let s = self.state(level, entity, scope)?;
         let th = &self.thresholds[scope as usize];

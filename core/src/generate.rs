@@ -7,6 +7,9 @@
 //! task has a difficulty; a task's score is a sum of Bernoulli trials with success
 //! probability σ(θ − difficulty). Marks come from the same scales the shipped rules use.
 //! Anomalies shift the parts of this model that the real phenomena shift (see [`Anomaly`]).
+//! Journal marks follow the honest result (what the pupil can do, drawn from the same random
+//! points as the reported one), so anomalies of the external procedure show as gaps between
+//! the external and the journal mark.
 
 use crate::dataset::*;
 use crate::date::Date;
@@ -505,6 +508,7 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
     let per_school = (config.students / n_schools).max(1);
     let mut student_no = 0u32;
     let mut results_buf: Vec<u32> = Vec::new();
+    let mut honest_buf: Vec<u32> = Vec::new();
     for (s, plan) in plans.iter().enumerate() {
         let school_id = format!("S{:04}", s + 1);
         // Teachers: one per subject per grade, so a deficit shows in that teacher's classes.
@@ -643,6 +647,9 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
                                 continue;
                             }
                             let mut th = theta_s;
+                            // The ability the school's own teachers see: anomalies of the
+                            // external procedure do not reach it.
+                            let mut th_honest = theta_s;
                             if *kind == ProcedureKind::Vpr
                                 && *pgrade == 4
                                 && plan.anomalies.contains(&Anomaly::InflatedExternal)
@@ -656,6 +663,7 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
                                 } else {
                                     0.1
                                 };
+                                th_honest = th;
                             }
                             let hard_help = *kind == ProcedureKind::Vpr
                                 && plan.anomalies.contains(&Anomaly::HelpedHardTasks);
@@ -668,17 +676,28 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
                                 tasks.clone()
                             };
                             results_buf.clear();
+                            honest_buf.clear();
                             let n_tasks = task_list.len();
                             for (j, t) in task_list.iter().enumerate() {
                                 // Difficulty rises with the task number, as in real papers.
                                 let difficulty =
                                     -1.2 + 2.6 * j as f64 / n_tasks.max(2) as f64 - 0.3;
                                 let mut p = sigmoid(1.3 * (th - difficulty));
+                                let p_honest = sigmoid(1.3 * (th_honest - difficulty));
                                 if hard_help && j * 3 >= n_tasks * 2 {
                                     p = p.max(0.85);
                                 }
-                                let pts = (0..t.max_score).filter(|_| rng.chance(p)).count() as u32;
+                                // One draw per point decides both the reported and the honest
+                                // result (a coupled simulation: the random stream is the same
+                                // as without the honest one).
+                                let (mut pts, mut honest) = (0u32, 0u32);
+                                for _ in 0..t.max_score {
+                                    let u = rng.uniform();
+                                    pts += u32::from(u < p);
+                                    honest += u32::from(u < p_honest);
+                                }
                                 results_buf.push(pts);
+                                honest_buf.push(honest);
                             }
                             let mut primary: u32 = results_buf.iter().sum();
                             if plan.anomalies.contains(&Anomaly::Heaping)
@@ -730,7 +749,22 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
                                 }),
                             });
                             if *y == year && !is_trial && !ege {
-                                earned = mark;
+                                // The journal follows what the student can do, not the
+                                // inflated, helped or heaped result.
+                                let honest_groups = |g: &str| -> Option<u16> {
+                                    Some(
+                                        task_list
+                                            .iter()
+                                            .zip(&honest_buf)
+                                            .filter(|(t, _)| t.group.as_deref() == Some(g))
+                                            .map(|(_, &s)| s as u16)
+                                            .sum(),
+                                    )
+                                };
+                                let honest: u32 = honest_buf.iter().sum();
+                                earned = scale
+                                    .mark(honest as u16, honest_groups)
+                                    .map(|m| u32::from(m.get()));
                             }
                         }
                         // Journal marks: the earned mark blurred by one now and then; inflated

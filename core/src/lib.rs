@@ -13,6 +13,7 @@ mod hierarchy;
 mod ids;
 mod indicators;
 mod mark;
+pub mod objectivity;
 mod procedure;
 pub mod rules;
 mod scale;
@@ -27,9 +28,10 @@ pub use procedure::{AcademicYear, Period, Procedure, ProcedureKind, Task};
 pub use scale::{Band, GroupCondition, MinimumScores, Scale, ScaleError};
 
 pub use aggregate::{AggregateOptions, Aggregates, Cell, Level, Scope, aggregate};
-pub use generate::{Generated, GeneratorConfig, GroundTruth, generate};
+pub use generate::{Anomaly, Generated, GeneratorConfig, GroundTruth, generate};
 pub use indicators::{
     CellState, Indicator, IndicatorInfo, IndicatorValue, MarkCounts, OutcomeCounts, ScoreHistogram,
     Source, StaffCounts, Threshold, Thresholds, Unit, compute, median,
 };
+pub use objectivity::{InternalMark, ObjectivityOptions, ObjectivityState};
 pub use scale::ScaleSet;

@@ -5,7 +5,7 @@
 use crate::Failure;
 use oko::rules::{EvalOptions, RuleLimits, compile, evaluate};
 use oko_cli::report::ReportInput;
-use oko_cli::summary::{completion_table, findings_table};
+use oko_cli::summary::{completion_table, findings_table, objectivity_table};
 use oko_cli::text::Lang;
 use std::path::PathBuf;
 
@@ -56,6 +56,10 @@ pub fn run(a: Args) -> Result<(), Failure> {
     );
     println!("* = 15% or more below the municipality (relative gap), ~ = limited sample (n < 10)");
     print!("{}", completion_table(ds, &out.aggregates));
+    print!(
+        "{}",
+        objectivity_table(ds, &out.aggregates, &out.report, en)
+    );
     print!("{}", findings_table(&out.report, en));
     let input = ReportInput {
         dataset: ds,

@@ -25,6 +25,10 @@ pub enum Unit {
     Score,
     /// A count.
     Count,
+    /// A difference of two percents, in percentage points.
+    Points,
+    /// A dimensionless statistic: a kappa, a correlation, a p-value, a ratio.
+    Number,
 }
 
 /// Which data an indicator is computed from.
@@ -39,6 +43,9 @@ pub enum Source {
     Outcomes,
     /// Teacher training.
     Staff,
+    /// External results paired with internal marks, per-task scores and cohort links
+    /// (procedure scopes only; see [`crate::objectivity`]).
+    Objectivity,
 }
 
 macro_rules! indicators {
@@ -143,6 +150,83 @@ indicators! {
     /// Teachers trained in assessment quality in the year.
     ShareTeachersTrainedAssessment = "share_teachers_trained_assessment", Percent, Staff, "Доля педагогов, обученных оцениванию", "Share of teachers trained in assessment",
         "teachers with assessment training in the academic year / teachers × 100", "seed 003 ind. 9";
+    // Objectivity of assessment (crate::objectivity; DOMAIN.md «Objectivity of assessment»).
+    // Pairs: each external result with a mark (reported or from the scale) and the student's
+    // internal mark in the same subject chosen by the ruleset's [objectivity] internal_mark.
+    /// Results paired with a journal mark («Всего» of the federal table).
+    PairedCount = "paired_count", Count, Objectivity, "Кол-во участников с отметкой по журналу", "Participants paired with a journal mark",
+        "N = external results with a mark and a numeric journal mark in the subject ([objectivity] internal_mark)", "federal ВПР analytics «Всего»; seed 004 item 6.4";
+    /// «Понизили»: the external mark is below the journal mark.
+    ShareLowered = "share_lowered", Percent, Objectivity, "Понизили (Отметка < Отметка по журналу)", "Lowered (external mark < journal mark)",
+        "n(external < journal) / N × 100, exact", "federal ВПР analytics «Понизили»; seed 004 item 6.4";
+    /// «Подтвердили»: the external mark equals the journal mark.
+    ShareConfirmed = "share_confirmed", Percent, Objectivity, "Подтвердили (Отметка = Отметка по журналу)", "Confirmed (external mark = journal mark)",
+        "n(external = journal) / N × 100, exact", "federal ВПР analytics «Подтвердили»; seed 004 item 6.4";
+    /// «Повысили»: the external mark is above the journal mark.
+    ShareRaised = "share_raised", Percent, Objectivity, "Повысили (Отметка > Отметка по журналу)", "Raised (external mark > journal mark)",
+        "n(external > journal) / N × 100, exact", "federal ВПР analytics «Повысили»; seed 004 item 6.4";
+    /// Gaps of two marks or more in either direction.
+    ShareGap2Plus = "share_gap_2plus", Percent, Objectivity, "Доля расхождений на 2 балла и более", "Share with a gap of 2 marks or more",
+        "n(|journal − external| ≥ 2) / N × 100, exact", "DOMAIN.md (gaps of ≥ 2 marks highlighted)";
+    /// Mean of journal − external marks (positive: the journal is more generous).
+    MeanGap = "mean_gap", Mark, Objectivity, "Средняя разница «журнал − внешняя отметка»", "Mean gap (journal − external)",
+        "Σ (journal − external) / N, exact", "DOMAIN.md";
+    /// Cohen's kappa of journal and external marks, unweighted.
+    Kappa = "kappa", Number, Objectivity, "Каппа Коэна", "Cohen's kappa",
+        "(p_o − p_e) / (1 − p_e) over marks 1..5 (Cohen 1960); 6 decimals", "DOMAIN.md; oko::stats::cohen_kappa";
+    /// Cohen's kappa with linear weights.
+    KappaLinear = "kappa_linear", Number, Objectivity, "Каппа Коэна (линейные веса)", "Cohen's kappa, linear weights",
+        "1 − Σ|i−j|·n_ij / Σ|i−j|·r_i·c_j/N (Cohen 1968); 6 decimals", "DOMAIN.md; oko::stats::cohen_kappa";
+    /// Cohen's kappa with quadratic weights.
+    KappaQuadratic = "kappa_quadratic", Number, Objectivity, "Каппа Коэна (квадратичные веса)", "Cohen's kappa, quadratic weights",
+        "1 − Σ(i−j)²·n_ij / Σ(i−j)²·r_i·c_j/N (Fleiss & Cohen 1973); 6 decimals", "DOMAIN.md; oko::stats::cohen_kappa";
+    /// Spearman's rank correlation of journal marks with primary scores.
+    Spearman = "spearman", Number, Objectivity, "Корреляция Спирмена: отметка по журналу и первичный балл", "Spearman correlation of journal marks and primary scores",
+        "Pearson correlation of mid-ranks (Spearman 1904), n = paired results with a score; 6 decimals", "DOMAIN.md; oko::stats::JointHistogram::spearman";
+    /// Wilson 95% lower bound of `share_lowered`.
+    ShareLoweredLow = "share_lowered_low", Percent, Objectivity, "Понизили: нижняя граница 95% интервала", "Lowered: lower 95% Wilson bound",
+        "Wilson score interval, z = 1.96 (Wilson 1927); 6 decimals", "oko::stats::wilson_interval_95";
+    /// Wilson 95% upper bound of `share_lowered`.
+    ShareLoweredHigh = "share_lowered_high", Percent, Objectivity, "Понизили: верхняя граница 95% интервала", "Lowered: upper 95% Wilson bound",
+        "Wilson score interval, z = 1.96 (Wilson 1927); 6 decimals", "oko::stats::wilson_interval_95";
+    /// Wilson 95% lower bound of `share_raised`.
+    ShareRaisedLow = "share_raised_low", Percent, Objectivity, "Повысили: нижняя граница 95% интервала", "Raised: lower 95% Wilson bound",
+        "Wilson score interval, z = 1.96 (Wilson 1927); 6 decimals", "oko::stats::wilson_interval_95";
+    /// Wilson 95% upper bound of `share_raised`.
+    ShareRaisedHigh = "share_raised_high", Percent, Objectivity, "Повысили: верхняя граница 95% интервала", "Raised: upper 95% Wilson bound",
+        "Wilson score interval, z = 1.96 (Wilson 1927); 6 decimals", "oko::stats::wilson_interval_95";
+    /// Wilson 95% lower bound of the share of external marks «5».
+    ShareMark5Low = "share_mark_5_low", Percent, Objectivity, "Доля «5»: нижняя граница 95% интервала", "Share of mark 5: lower 95% Wilson bound",
+        "Wilson score interval of n5 / N, z = 1.96; 6 decimals", "oko::stats::wilson_interval_95";
+    /// Easy tasks (the third with the region's highest completion rates): the group's pooled
+    /// completion rate minus the region's.
+    EasyTaskGap = "easy_task_gap", Points, Objectivity, "Лёгкие задания: отклонение от региона", "Easy tasks: gap to the region",
+        "Σ points / Σ max over the easy third of tasks × 100, minus the region's; exact", "Rosobrnadzor signs of non-objective ВПР results (DOMAIN.md)";
+    /// Hard tasks (the third with the region's lowest completion rates): the group's pooled
+    /// completion rate minus the region's.
+    HardTaskGap = "hard_task_gap", Points, Objectivity, "Трудные задания: отклонение от региона", "Hard tasks: gap to the region",
+        "Σ points / Σ max over the hard third of tasks × 100, minus the region's; exact", "Rosobrnadzor signs of non-objective ВПР results (DOMAIN.md)";
+    /// Hard tasks done better than the easy tasks predict (see `crate::objectivity` tasks).
+    TaskInversion = "task_inversion", Points, Objectivity, "Инверсия трудности заданий", "Task-difficulty inversion",
+        "observed − predicted pooled hard-task rate (pp); prediction: region's task logits shifted to fit the group's easy tasks; 6 decimals",
+        "Rosobrnadzor signs of non-objective ВПР results (DOMAIN.md)";
+    /// The same students' mean mark in the predecessor procedure (last year, one grade lower)
+    /// minus their mean mark in this one.
+    CohortDrop = "cohort_drop", Mark, Objectivity, "Снижение отметок когорты за год", "Cohort's mark drop over a year",
+        "Σ (mark last year one grade lower − mark now) / linked students, exact", "Rosobrnadzor signs of non-objective ВПР results (DOMAIN.md)";
+    /// Bonferroni-corrected p-value of heaping just above a mark boundary, against the rest
+    /// of the region.
+    HeapingPValue = "heaping_p_value", Number, Objectivity, "Скопление баллов у границы отметки: p-значение", "Heaping above a mark boundary: p-value",
+        "min over boundaries of the exact binomial p (null share from the region without the group) × boundaries tested; 6 decimals",
+        "Rosobrnadzor signs of non-objective results (DOMAIN.md); oko::stats::heaping_test_against_reference";
+    /// Above/below ratio at the most significant boundary over the rest of the region's.
+    HeapingRatio = "heaping_ratio", Number, Objectivity, "Скопление баллов у границы отметки: отношение", "Heaping above a mark boundary: ratio",
+        "((above + ½)/(below + ½)) / ((ref above + ½)/(ref below + ½)) at the boundary of the p-value; 6 decimals",
+        "Rosobrnadzor signs of non-objective results (DOMAIN.md)";
+    /// The entity's ОГЭ and ЕГЭ completion rate in the procedure's subject and year.
+    GiaCompletionRate = "gia_completion_rate", Percent, Objectivity, "Коэффициент выполнения ГИА по предмету", "ГИА completion rate in the subject",
+        "Σ primary scores / Σ max scores × 100 over the ОГЭ and ЕГЭ of the same subject and academic year",
+        "Rosobrnadzor: ВПР results not backed by ГИА (DOMAIN.md)";
 }
 
 /// Catalogue metadata of an indicator.
@@ -226,6 +310,9 @@ fn ratio(num: Decimal, n: u64) -> Option<Decimal> {
 }
 
 /// Computes `ind` from a cell state. `max_score` is the procedure's maximum (scores only).
+/// The comparative objectivity indicators (task gaps and inversion, heaping, ГИА completion)
+/// need the region or other scopes and are `None` here: use
+/// [`Aggregates::value`](crate::Aggregates::value).
 ///
 /// ```
 /// use oko::*;
@@ -336,6 +423,29 @@ pub fn compute(
                 pct(u64::from(t.trained_assessment), u64::from(t.teachers)),
             )
         }
+        // Objectivity: from the cell alone; the comparative ones need `Aggregates::value`.
+        Indicator::PairedCount
+        | Indicator::ShareLowered
+        | Indicator::ShareConfirmed
+        | Indicator::ShareRaised
+        | Indicator::ShareGap2Plus
+        | Indicator::MeanGap
+        | Indicator::Kappa
+        | Indicator::KappaLinear
+        | Indicator::KappaQuadratic
+        | Indicator::Spearman
+        | Indicator::ShareLoweredLow
+        | Indicator::ShareLoweredHigh
+        | Indicator::ShareRaisedLow
+        | Indicator::ShareRaisedHigh
+        | Indicator::ShareMark5Low
+        | Indicator::EasyTaskGap
+        | Indicator::HardTaskGap
+        | Indicator::TaskInversion
+        | Indicator::CohortDrop
+        | Indicator::HeapingPValue
+        | Indicator::HeapingRatio
+        | Indicator::GiaCompletionRate => crate::objectivity::compute_alone(ind, s),
     };
     IndicatorValue {
         value,

@@ -191,6 +191,9 @@ pub struct CellState {
     pub outcomes: OutcomeCounts,
     /// Staff counts.
     pub staff: StaffCounts,
+    /// External results paired with internal marks, per-task sums and cohort links
+    /// (procedure scopes only; `None` elsewhere).
+    pub objectivity: Option<Box<crate::objectivity::ObjectivityState>>,
 }
 
 impl CellState {
@@ -202,5 +205,6 @@ impl CellState {
         self.unmarked += o.unmarked;
         self.outcomes.merge(&o.outcomes);
         self.staff.merge(&o.staff);
+        crate::objectivity::merge_into(&mut self.objectivity, &o.objectivity);
     }
 }

@@ -38,6 +38,7 @@ pub(crate) struct RuleCatalogue<'a> {
 pub(crate) fn indicator_type(i: Indicator) -> Type {
     match i.info().unit {
         Unit::Percent => Type::Percent,
+        Unit::Points => Type::Points,
         _ => Type::Number,
     }
 }
@@ -71,6 +72,7 @@ impl RuleCatalogue<'_> {
     fn indicator(&self, at: Option<Level>, prev_year: bool, name: &str) -> Option<Binding> {
         let ind: Indicator = name.parse().ok()?;
         let applies = match self.source {
+            RowSource::Procedures if ind.info().source == Source::Objectivity => true,
             RowSource::Procedures => matches!(ind.info().source, Source::Marks | Source::Scores),
             RowSource::Marks => ind.info().source == Source::Marks,
             RowSource::Outcomes => ind.info().source == Source::Outcomes,

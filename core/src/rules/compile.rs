@@ -62,6 +62,17 @@ pub mod codes {
     pub const RULES: &str = "limit.rules";
     /// A rule has more items than allowed.
     pub const ITEMS: &str = "limit.items";
+    /// Two rulesets set an `[objectivity]` option to different values.
+    pub const OPTION_CONFLICT: &str = "rule.option_conflict";
+}
+
+/// The `[objectivity]` keys set so far, with the ruleset that set each.
+#[derive(Default)]
+struct ObjectivityKeys {
+    internal_mark: Option<(crate::objectivity::InternalMark, String)>,
+    heaping_width: Option<(u8, String)>,
+    /// Rulesets (indices) that have a section.
+    with_section: Vec<usize>,
 }
 
 struct Ctx<'a> {
@@ -256,11 +267,30 @@ pub fn compile(sources: &[RuleSource], limits: &RuleLimits) -> Result<Rules, Rul
         rules: Vec::new(),
         classifications: Vec::new(),
         warnings: Vec::new(),
+        objectivity: None,
     };
     // (index, id, ruleset id, level) of every compiled rule, for `findings(...)`.
     let mut known: Vec<(usize, String, String, Level)> = Vec::new();
+    let mut keys = ObjectivityKeys::default();
     for source in sources {
-        compile_source(source, limits, &mut rules, &mut known, &mut diags);
+        compile_source(
+            source, limits, &mut rules, &mut known, &mut keys, &mut diags,
+        );
+    }
+    if !keys.with_section.is_empty() {
+        let defaults = crate::objectivity::ObjectivityOptions::default();
+        let effective = crate::objectivity::ObjectivityOptions {
+            internal_mark: keys
+                .internal_mark
+                .map_or(defaults.internal_mark, |(v, _)| v),
+            heaping_width: keys
+                .heaping_width
+                .map_or(defaults.heaping_width, |(v, _)| v),
+        };
+        rules.objectivity = Some(effective);
+        for &i in &keys.with_section {
+            rules.rulesets[i].objectivity = Some(effective);
+        }
     }
     if diags.iter().any(|d| d.is_error()) {
         diags.sort_by(|a, b| (&a.file, a.line, a.column).cmp(&(&b.file, b.line, b.column)));
@@ -346,6 +376,7 @@ fn compile_source(
     limits: &RuleLimits,
     out: &mut Rules,
     known: &mut Vec<(usize, String, String, Level)>,
+    keys: &mut ObjectivityKeys,
     diags: &mut Vec<RuleDiagnostic>,
 ) {
     let root = KeyPath::default();
@@ -495,6 +526,16 @@ fn compile_source(
         }
     }
     let ruleset = out.rulesets.len();
+    if let Some(o) = &raw.objectivity {
+        objectivity_section(
+            &mut ctx,
+            o,
+            &raw.id,
+            ruleset,
+            keys,
+            &root.key("objectivity"),
+        );
+    }
     let known_here: Vec<(usize, String, String, Level)> = known.clone();
     let mut seen_ids: Vec<&str> = Vec::new();
     let mut local_known = known_here;
@@ -555,7 +596,55 @@ fn compile_source(
         years,
         parameters: params,
         file: source.name.clone(),
+        objectivity: None,
     });
+}
+
+/// Checks an `[objectivity]` section and records its keys; a key set differently by an
+/// earlier ruleset is an error (one aggregation serves every ruleset).
+fn objectivity_section(
+    ctx: &mut Ctx<'_>,
+    o: &super::raw::RawObjectivity,
+    ruleset_id: &str,
+    ruleset: usize,
+    keys: &mut ObjectivityKeys,
+    path: &KeyPath,
+) {
+    keys.with_section.push(ruleset);
+    if let Some(v) = o.internal_mark {
+        match &keys.internal_mark {
+            Some((w, by)) if *w != v => ctx.err(
+                codes::OPTION_CONFLICT,
+                format!(
+                    "internal_mark `{}` conflicts with `{}` set by ruleset `{by}`",
+                    v.as_str(),
+                    w.as_str()
+                ),
+                &path.key("internal_mark"),
+            ),
+            Some(_) => {}
+            None => keys.internal_mark = Some((v, ruleset_id.to_owned())),
+        }
+    }
+    if let Some(v) = o.heaping_width {
+        if v == 0 {
+            ctx.err(
+                codes::INVALID_VALUE,
+                "heaping_width must be at least 1",
+                &path.key("heaping_width"),
+            );
+            return;
+        }
+        match &keys.heaping_width {
+            Some((w, by)) if *w != v => ctx.err(
+                codes::OPTION_CONFLICT,
+                format!("heaping_width {v} conflicts with {w} set by ruleset `{by}`"),
+                &path.key("heaping_width"),
+            ),
+            Some(_) => {}
+            None => keys.heaping_width = Some((v, ruleset_id.to_owned())),
+        }
+    }
 }
 
 fn catalogue<'a>(

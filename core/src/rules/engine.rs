@@ -77,6 +77,7 @@ pub fn evaluate(
         &rules.scales,
         AggregateOptions {
             min_sample: opts.min_sample,
+            objectivity: rules.objectivity.unwrap_or_default(),
         },
     );
     let mut engine = Engine {
@@ -220,8 +221,15 @@ fn scope_year(ds: &Dataset, s: &Scope) -> Option<AcademicYear> {
     }
 }
 
+/// Two decimal places; a value that is not zero but would round to zero there (a p-value
+/// such as 0.0001) keeps up to 6, so that a message never shows a small value as 0.
 fn fmt_decimal(d: Decimal) -> String {
-    d.round_dp_with_strategy(2, RoundingStrategy::MidpointAwayFromZero)
+    let dp = if !d.is_zero() && d.abs() < Decimal::new(5, 3) {
+        6
+    } else {
+        2
+    };
+    d.round_dp_with_strategy(dp, RoundingStrategy::MidpointAwayFromZero)
         .normalize()
         .to_string()
 }
@@ -391,6 +399,7 @@ impl Engine<'_> {
                     .collect();
                 let mut col = match ty {
                     Type::Percent => Column::percents(values, missing()),
+                    Type::Points => Column::points(values, missing()),
                     _ => Column::numbers(values, missing()),
                 };
                 for (i, n) in limited {
@@ -853,8 +862,8 @@ impl Engine<'_> {
     }
 }
 
-/// Fills `{name}` placeholders from the evidence; decimals rounded to 2 places (half away
-/// from zero) with their unit.
+/// Fills `{name}` placeholders from the evidence; decimals rounded to 2 places (6 for
+/// values below 0.005 but not zero; half away from zero) with their unit.
 fn fill(
     template: &super::raw::Text,
     evidence: &[Evidence],

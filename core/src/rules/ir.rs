@@ -55,6 +55,9 @@ pub struct RulesetInfo {
     pub parameters: Vec<Param>,
     /// File it was loaded from.
     pub file: String,
+    /// The objectivity options its `[objectivity]` section sets, when it has one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub objectivity: Option<crate::objectivity::ObjectivityOptions>,
 }
 
 /// Which data source a rule's rows come from.
@@ -250,6 +253,8 @@ pub struct Rules {
     pub(crate) rules: Vec<Rule>,
     pub(crate) classifications: Vec<Classification>,
     pub(crate) warnings: Vec<super::RuleDiagnostic>,
+    /// Objectivity options set by the rulesets' `[objectivity]` sections (`None`: defaults).
+    pub(crate) objectivity: Option<crate::objectivity::ObjectivityOptions>,
 }
 
 impl Rules {
@@ -272,5 +277,10 @@ impl Rules {
     /// Lint warnings (gaps and overlaps between bands, ...).
     pub fn warnings(&self) -> &[super::RuleDiagnostic] {
         &self.warnings
+    }
+    /// The objectivity options the rulesets set (the defaults when none has an
+    /// `[objectivity]` section); evaluation aggregates with them.
+    pub fn objectivity(&self) -> crate::objectivity::ObjectivityOptions {
+        self.objectivity.unwrap_or_default()
     }
 }

@@ -28,7 +28,7 @@ pub use output::{
     RuleSummary, Undetermined,
 };
 pub use raw::{
-    ParamValue, RawBand, RawClassBand, RawClassification, RawCondition, RawMinimum, RawParam,
-    RawRange, RawRule, RawRuleset, RawScale, RawScope, SourceRef, Text, json_schema,
+    ParamValue, RawBand, RawClassBand, RawClassification, RawCondition, RawMinimum, RawObjectivity,
+    RawParam, RawRange, RawRule, RawRuleset, RawScale, RawScope, SourceRef, Text, json_schema,
 };
 pub use source::{Format, KeyPath, PathStep, Position, RuleSource};

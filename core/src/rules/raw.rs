@@ -244,6 +244,22 @@ pub struct RawClassification {
     pub otherwise: Option<String>,
 }
 
+/// The `[objectivity]` section: how the objectivity statistics are aggregated (see
+/// `oko::objectivity`). Omitted keys keep their defaults; two rulesets that set a key must
+/// agree.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawObjectivity {
+    /// Which internal mark an external result is paired with: `last_period_before` (the
+    /// last term or half-year mark final before the procedure's date; the default) or
+    /// `year` (the year mark).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub internal_mark: Option<crate::objectivity::InternalMark>,
+    /// Scores per side of a mark boundary in the heaping test (default 2).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub heaping_width: Option<u8>,
+}
+
 /// A ruleset file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -279,6 +295,9 @@ pub struct RawRuleset {
     /// Classifications.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub classifications: Vec<RawClassification>,
+    /// Options of the objectivity statistics.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub objectivity: Option<RawObjectivity>,
 }
 
 /// The JSON Schema of the rule-file format (committed at rules/schema/ruleset.schema.json).

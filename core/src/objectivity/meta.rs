@@ -1,0 +1,71 @@
+//! What the objectivity indicators need to know about a scope besides its states: the
+//! procedure's maximum and per-task maxima, its scale's mark boundaries, and the scopes of
+//! the state final exams (ОГЭ, ЕГЭ) that back or do not back its results.
+
+use crate::aggregate::Scope;
+use crate::dataset::Dataset;
+use crate::procedure::ProcedureKind;
+use crate::scale::ScaleSet;
+
+/// Per-scope facts, built once per aggregation.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub(crate) struct ScopeMeta {
+    /// Maximum primary score.
+    pub max_score: u16,
+    /// Maximum score of each task (empty when the procedure lists no tasks).
+    pub task_max: Vec<u16>,
+    /// The lowest primary scores of the marks «3» and «4»: the boundaries of the pass rate
+    /// (успеваемость) and the quality rate (качество знаний), where pulling a work over the
+    /// line changes what a school reports.
+    pub boundaries: Vec<u16>,
+    /// Scopes of ОГЭ and ЕГЭ in the same subject and academic year.
+    pub gia: Vec<u32>,
+}
+
+/// Builds the facts of every scope (empty for scopes that are not procedures).
+pub(crate) fn scope_meta(ds: &Dataset, scales: &ScaleSet, scopes: &[Scope]) -> Vec<ScopeMeta> {
+    let procs = ds.procedures();
+    scopes
+        .iter()
+        .map(|s| {
+            let Scope::Procedure { procedure } = *s else {
+                return ScopeMeta::default();
+            };
+            let p = &procs[procedure as usize];
+            let boundaries = p
+                .scale
+                .as_deref()
+                .and_then(|id| scales.get(id))
+                .map(|scale| {
+                    let mut b: Vec<u16> = [3, 4]
+                        .into_iter()
+                        .filter_map(|m| scale.min_score_for(m))
+                        .filter(|&m| m > 0)
+                        .collect();
+                    b.dedup();
+                    b
+                })
+                .unwrap_or_default();
+            let gia = scopes
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| match **t {
+                    Scope::Procedure { procedure: q } => {
+                        let q = &procs[q as usize];
+                        matches!(q.kind, ProcedureKind::Oge | ProcedureKind::Ege)
+                            && q.subject == p.subject
+                            && q.year == p.year
+                    }
+                    _ => false,
+                })
+                .map(|(i, _)| i as u32)
+                .collect();
+            ScopeMeta {
+                max_score: p.max_score,
+                task_max: p.tasks.iter().map(|t| t.max_score).collect(),
+                boundaries,
+                gia,
+            }
+        })
+        .collect()
+}
