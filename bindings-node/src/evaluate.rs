@@ -34,10 +34,10 @@ fn parse(rules: Unknown<'_>, dataset: Unknown<'_>, options: Option<Unknown<'_>>)
         ds,
         options: EvalOptions::default(),
     };
-    if let Some(o) = js::options(options, "options", &["minSample"])? {
-        if let Some(m) = js::opt_uint(&o, "minSample", "options")? {
-            job.options.min_sample = m;
-        }
+    if let Some(o) = js::options(options, "options", &["minSample"])?
+        && let Some(m) = js::opt_uint(&o, "minSample", "options")?
+    {
+        job.options.min_sample = m;
     }
     Ok(job)
 }

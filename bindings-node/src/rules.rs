@@ -29,8 +29,8 @@ pub struct Rules {
 }
 
 /// A diagnostic about a rule source that could not be read (it never reached the compiler).
-fn io_error(file: &str, message: String) -> RuleDiagnostic {
-    RuleDiagnostic {
+fn io_error(file: &str, message: String) -> Box<RuleDiagnostic> {
+    Box::new(RuleDiagnostic {
         level: DiagnosticLevel::Error,
         code: "input.io",
         message,
@@ -39,24 +39,27 @@ fn io_error(file: &str, message: String) -> RuleDiagnostic {
         column: None,
         path: String::new(),
         snippet: None,
-    }
+    })
 }
 
 /// Reads a rule file (`.json` is JSON, anything else TOML). A file larger than the limit is
 /// refused before it is read, with the core's `limit.file_size` diagnostic.
-fn read_file(path: &str, limits: &RuleLimits) -> Result<RuleSource, RuleDiagnostic> {
-    let too_large = |bytes: u64| RuleDiagnostic {
-        level: DiagnosticLevel::Error,
-        code: oko::rules::codes::FILE_SIZE,
-        message: format!(
-            "the file has {bytes} bytes; the limit is {}",
-            limits.max_file_bytes
-        ),
-        file: path.to_owned(),
-        line: None,
-        column: None,
-        path: String::new(),
-        snippet: None,
+/// (Diagnostics are boxed to keep the `Result` small.)
+fn read_file(path: &str, limits: &RuleLimits) -> Result<RuleSource, Box<RuleDiagnostic>> {
+    let too_large = |bytes: u64| {
+        Box::new(RuleDiagnostic {
+            level: DiagnosticLevel::Error,
+            code: oko::rules::codes::FILE_SIZE,
+            message: format!(
+                "the file has {bytes} bytes; the limit is {}",
+                limits.max_file_bytes
+            ),
+            file: path.to_owned(),
+            line: None,
+            column: None,
+            path: String::new(),
+            snippet: None,
+        })
     };
     let io = |e: std::io::Error| io_error(path, format!("cannot read the rule file: {e}"));
     let mut file = std::fs::File::open(path).map_err(io)?;
@@ -167,7 +170,7 @@ impl Rules {
             let path = string_arg(path, "path")?;
             let limits = RuleLimits::default();
             let source = read_file(&path, &limits).map_err(|d| RuleErrors {
-                diagnostics: vec![d],
+                diagnostics: vec![*d],
             })?;
             compile_all(&[source])
         })
@@ -250,7 +253,7 @@ fn load_entry(
     i: u32,
     u: Unknown<'_>,
     limits: &RuleLimits,
-) -> Fallible<Result<RuleSource, RuleDiagnostic>> {
+) -> Fallible<Result<RuleSource, Box<RuleDiagnostic>>> {
     match u.get_type()? {
         ValueType::String => Ok(read_file(&String::from_unknown(u)?, limits)),
         ValueType::Object if !u.is_array()? => {
@@ -298,7 +301,7 @@ pub fn load_rules(env: Env, sources: Unknown<'_>) -> napi::Result<Rules> {
         for i in 0..arr.get_array_length()? {
             match load_entry(i, arr.get_element(i)?, &limits)? {
                 Ok(s) => read.push(s),
-                Err(d) => unreadable.push(d),
+                Err(d) => unreadable.push(*d),
             }
         }
         if !unreadable.is_empty() {
