@@ -147,6 +147,7 @@ const rustOut = execFileSync(
   { cwd: repo, encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'], maxBuffer: 1 << 20 },
 )
 const rust = JSON.parse(rustOut.trim().split('\n').pop())
+rust.build_ms.forEach((b, i) => console.log(`rust run ${i + 1}: build ${b.toFixed(0)} ms, evaluate ${rust.evaluate_ms[i].toFixed(0)} ms`))
 if (rust.findings !== findings) throw new Error(`findings differ: node ${findings}, rust ${rust.findings}`)
 
 const row = (name, n, r) => `| ${name.padEnd(22)} | ${n.toFixed(0).padStart(9)} | ${r.toFixed(0).padStart(9)} | ${(n / r).toFixed(2).padStart(5)} |`
