@@ -43,13 +43,13 @@ if (!Number.isInteger(port) || port < 0 || port > 65535 || !(maxBytes > 0)) {
 }
 
 // Rulesets: loaded and checked once; a bad rule file stops the start with every problem.
-const ruleFiles = fs
-  .readdirSync(args.rules)
-  .filter((f) => /\.(toml|json)$/.test(f))
-  .sort()
-  .map((f) => path.join(args.rules, f))
 let rules
 try {
+  const ruleFiles = fs
+    .readdirSync(args.rules)
+    .filter((f) => /\.(toml|json)$/.test(f))
+    .sort()
+    .map((f) => path.join(args.rules, f))
   rules = loadRules(ruleFiles)
 } catch (e) {
   console.error(e.message)
