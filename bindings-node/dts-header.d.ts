@@ -252,12 +252,195 @@ export interface GenerateOptions {
   municipalities?: number
 }
 
+/** Options of `Rules.fromString` (and of the `{ text }` entries of `loadRules`). */
+export interface RuleTextOptions {
+  /** Name shown in errors and in the report's `rulesets[].file` (default `rules`). */
+  name?: string
+  /** `toml` (default) or `json`. */
+  format?: 'toml' | 'json'
+}
+
+/** A ruleset given as text, in the array of `loadRules`. */
+export interface RuleText extends RuleTextOptions {
+  /** The rule file's text. */
+  text: string
+}
+
+/** Options of `evaluate` and `evaluateAsync`. */
+export interface EvaluateOptions {
+  /** Below this n an indicator value is a limited sample, from which no conclusion is drawn (default 10). */
+  minSample?: number
+}
+
+// The report: the shape of the core's JSON (`oko evaluate --format json`), field for field.
+// Decimals are exact strings; optional fields are left out of the JSON when absent.
+
+/** A text in Russian and English. */
+export interface Text {
+  ru: string
+  en: string
+}
+
+/** A ruleset's parameter (`param.<name>` in rules) with its typed value. */
+export interface RulesetParameter {
+  name: string
+  /** `15%` is `{ type: 'percent', value: '15' }`; numbers are exact decimal strings. */
+  value:
+    | { type: 'number' | 'percent' | 'points'; value: string }
+    | { type: 'bool'; value: boolean }
+    | { type: 'str'; value: string }
+  doc: string | null
+  source: string | null
+}
+
+/** A ruleset used: identity, regulation, years, parameters and the file it came from. */
+export interface RulesetInfo {
+  id: string
+  version: string
+  title: Text
+  /** The regulation and clause the ruleset encodes. */
+  source: { document: string; clause?: string; reference?: string }
+  /** Academic years it applies to, by their first calendar year (empty: all). */
+  years: number[]
+  parameters: RulesetParameter[]
+  /** The path or name it was loaded from. */
+  file: string
+}
+
+/** An entity named in a report. */
+export interface EntityRef {
+  level: Level
+  /** For a grade `<school>/<grade>`; for the region `region`. */
+  id: string
+  name: string
+  school?: string
+  municipality?: string
+}
+
+/** One value a rule read, with its sample size. */
+export interface Evidence {
+  /** The name as rules write it, e.g. `municipality.median_score`. */
+  name: string
+  role: 'indicator' | 'reference' | 'parameter' | 'derived' | 'attribute' | 'findings'
+  /** An exact decimal string, a boolean, text, or `null` when unknown. */
+  value: string | boolean | null
+  unit: string
+  /** Sample size of an indicator value. */
+  n?: number
+  /** Present (and `true`) when the sample is limited. */
+  limited?: true
+  /** Why the value is unknown. */
+  unknown_reason?: string
+}
+
+/** A rule whose condition held for an entity. */
+export interface Finding {
+  ruleset: string
+  version: string
+  rule: string
+  title?: Text
+  entity: EntityRef
+  /** The procedure or marks period, for scoped rules. */
+  scope?: string
+  severity: 'info' | 'warning' | 'critical'
+  category: string
+  outcome: true
+  /** The condition as written in the rule file. */
+  condition: string
+  evidence: Evidence[]
+  /** The message with the values filled in. */
+  message: Text
+}
+
+/** A rule or classification that could not be decided for an entity, and why. */
+export interface Undetermined {
+  ruleset: string
+  rule: string
+  entity: EntityRef
+  scope?: string
+  /** `unknown.limited_sample`, `unknown.missing`, ... */
+  reason_code: string
+  reason: string
+  evidence: Evidence[]
+}
+
+/** A label given by a classification. */
+export interface Label {
+  ruleset: string
+  classification: string
+  entity: EntityRef
+  scope?: string
+  label: string
+  title: Text
+  advice?: Text
+  /** Which bands were true. */
+  bands: string[]
+  evidence: Evidence[]
+}
+
+/** Counts per rule or classification. */
+export interface RuleSummary {
+  ruleset: string
+  rule: string
+  level: Level
+  rows: number
+  findings: number
+  undetermined: number
+}
+
+/** A data row skipped under the lenient policy. */
+export interface RejectedRow {
+  code: string
+  /** The core's table name (`competency_tests`). */
+  table: string
+  row: number
+  column: string
+}
+
+/** What `evaluate` produces: the core's report as plain data. */
+export interface Report {
+  rulesets: RulesetInfo[]
+  findings: Finding[]
+  undetermined: Undetermined[]
+  labels: Label[]
+  summary: RuleSummary[]
+  /** Lint warnings of the rules. */
+  warnings: RuleDiagnostic[]
+  rejected_rows: RejectedRow[]
+}
+
+/**
+ * The result of `evaluate`: the report's fields as plain objects (`JSON.parse` of the core's
+ * JSON), and two non-enumerable members that `Object.keys`, `assert.deepEqual` and
+ * `JSON.stringify` do not see.
+ */
+export interface Evaluation extends Report {
+  /** The core's JSON (`serde_json::to_string_pretty` of the report, the CLI's `--format json`), byte for byte. */
+  readonly reportJson: string
+  /** The plain report; `JSON.stringify(evaluation, null, 2) === evaluation.reportJson`. */
+  toJSON(): Report
+}
+
+/**
+ * What the `Rules` factories and `loadRules` throw: an `Error` whose `code` is the first
+ * error's (`rule.syntax`, `rule.schema`, `rule.unknown_name`, `rule.unit_mismatch`, `limit.file_size`,
+ * `limit.rules`, ..., or `input.io` for a file that cannot be read), `location` where it is,
+ * and `errors` every diagnostic (errors and warnings, in file order). The message renders
+ * them all with caret snippets, like a compiler.
+ */
+export interface RuleError extends Error {
+  code: string
+  location: RuleLocation | null
+  errors: RuleDiagnostic[]
+}
+
 /**
  * What oko throws (and what its Promises reject with): an `Error` with a stable `code` and
  * a `location`. Codes: `data.*` (a bad row, e.g. `data.mark_out_of_range`,
  * `data.missing_column`), `limit.rows`, `input.argument` (wrong JS type or shape),
  * `input.option` (unknown option value), `input.arrow` (unreadable Arrow data),
- * `internal.panic` (a bug in oko, caught). Messages never contain a cell's value.
+ * `internal.panic` and `internal.engine` (a bug in oko, caught). Messages never contain a
+ * cell's value. Rules that do not compile throw a `RuleError` instead.
  */
 export interface OkoError extends Error {
   /** Stable machine code. */

@@ -252,12 +252,195 @@ export interface GenerateOptions {
   municipalities?: number
 }
 
+/** Options of `Rules.fromString` (and of the `{ text }` entries of `loadRules`). */
+export interface RuleTextOptions {
+  /** Name shown in errors and in the report's `rulesets[].file` (default `rules`). */
+  name?: string
+  /** `toml` (default) or `json`. */
+  format?: 'toml' | 'json'
+}
+
+/** A ruleset given as text, in the array of `loadRules`. */
+export interface RuleText extends RuleTextOptions {
+  /** The rule file's text. */
+  text: string
+}
+
+/** Options of `evaluate` and `evaluateAsync`. */
+export interface EvaluateOptions {
+  /** Below this n an indicator value is a limited sample, from which no conclusion is drawn (default 10). */
+  minSample?: number
+}
+
+// The report: the shape of the core's JSON (`oko evaluate --format json`), field for field.
+// Decimals are exact strings; optional fields are left out of the JSON when absent.
+
+/** A text in Russian and English. */
+export interface Text {
+  ru: string
+  en: string
+}
+
+/** A ruleset's parameter (`param.<name>` in rules) with its typed value. */
+export interface RulesetParameter {
+  name: string
+  /** `15%` is `{ type: 'percent', value: '15' }`; numbers are exact decimal strings. */
+  value:
+    | { type: 'number' | 'percent' | 'points'; value: string }
+    | { type: 'bool'; value: boolean }
+    | { type: 'str'; value: string }
+  doc: string | null
+  source: string | null
+}
+
+/** A ruleset used: identity, regulation, years, parameters and the file it came from. */
+export interface RulesetInfo {
+  id: string
+  version: string
+  title: Text
+  /** The regulation and clause the ruleset encodes. */
+  source: { document: string; clause?: string; reference?: string }
+  /** Academic years it applies to, by their first calendar year (empty: all). */
+  years: number[]
+  parameters: RulesetParameter[]
+  /** The path or name it was loaded from. */
+  file: string
+}
+
+/** An entity named in a report. */
+export interface EntityRef {
+  level: Level
+  /** For a grade `<school>/<grade>`; for the region `region`. */
+  id: string
+  name: string
+  school?: string
+  municipality?: string
+}
+
+/** One value a rule read, with its sample size. */
+export interface Evidence {
+  /** The name as rules write it, e.g. `municipality.median_score`. */
+  name: string
+  role: 'indicator' | 'reference' | 'parameter' | 'derived' | 'attribute' | 'findings'
+  /** An exact decimal string, a boolean, text, or `null` when unknown. */
+  value: string | boolean | null
+  unit: string
+  /** Sample size of an indicator value. */
+  n?: number
+  /** Present (and `true`) when the sample is limited. */
+  limited?: true
+  /** Why the value is unknown. */
+  unknown_reason?: string
+}
+
+/** A rule whose condition held for an entity. */
+export interface Finding {
+  ruleset: string
+  version: string
+  rule: string
+  title?: Text
+  entity: EntityRef
+  /** The procedure or marks period, for scoped rules. */
+  scope?: string
+  severity: 'info' | 'warning' | 'critical'
+  category: string
+  outcome: true
+  /** The condition as written in the rule file. */
+  condition: string
+  evidence: Evidence[]
+  /** The message with the values filled in. */
+  message: Text
+}
+
+/** A rule or classification that could not be decided for an entity, and why. */
+export interface Undetermined {
+  ruleset: string
+  rule: string
+  entity: EntityRef
+  scope?: string
+  /** `unknown.limited_sample`, `unknown.missing`, ... */
+  reason_code: string
+  reason: string
+  evidence: Evidence[]
+}
+
+/** A label given by a classification. */
+export interface Label {
+  ruleset: string
+  classification: string
+  entity: EntityRef
+  scope?: string
+  label: string
+  title: Text
+  advice?: Text
+  /** Which bands were true. */
+  bands: string[]
+  evidence: Evidence[]
+}
+
+/** Counts per rule or classification. */
+export interface RuleSummary {
+  ruleset: string
+  rule: string
+  level: Level
+  rows: number
+  findings: number
+  undetermined: number
+}
+
+/** A data row skipped under the lenient policy. */
+export interface RejectedRow {
+  code: string
+  /** The core's table name (`competency_tests`). */
+  table: string
+  row: number
+  column: string
+}
+
+/** What `evaluate` produces: the core's report as plain data. */
+export interface Report {
+  rulesets: RulesetInfo[]
+  findings: Finding[]
+  undetermined: Undetermined[]
+  labels: Label[]
+  summary: RuleSummary[]
+  /** Lint warnings of the rules. */
+  warnings: RuleDiagnostic[]
+  rejected_rows: RejectedRow[]
+}
+
+/**
+ * The result of `evaluate`: the report's fields as plain objects (`JSON.parse` of the core's
+ * JSON), and two non-enumerable members that `Object.keys`, `assert.deepEqual` and
+ * `JSON.stringify` do not see.
+ */
+export interface Evaluation extends Report {
+  /** The core's JSON (`serde_json::to_string_pretty` of the report, the CLI's `--format json`), byte for byte. */
+  readonly reportJson: string
+  /** The plain report; `JSON.stringify(evaluation, null, 2) === evaluation.reportJson`. */
+  toJSON(): Report
+}
+
+/**
+ * What the `Rules` factories and `loadRules` throw: an `Error` whose `code` is the first
+ * error's (`rule.syntax`, `rule.schema`, `rule.unknown_name`, `rule.unit_mismatch`, `limit.file_size`,
+ * `limit.rules`, ..., or `input.io` for a file that cannot be read), `location` where it is,
+ * and `errors` every diagnostic (errors and warnings, in file order). The message renders
+ * them all with caret snippets, like a compiler.
+ */
+export interface RuleError extends Error {
+  code: string
+  location: RuleLocation | null
+  errors: RuleDiagnostic[]
+}
+
 /**
  * What oko throws (and what its Promises reject with): an `Error` with a stable `code` and
  * a `location`. Codes: `data.*` (a bad row, e.g. `data.mark_out_of_range`,
  * `data.missing_column`), `limit.rows`, `input.argument` (wrong JS type or shape),
  * `input.option` (unknown option value), `input.arrow` (unreadable Arrow data),
- * `internal.panic` (a bug in oko, caught). Messages never contain a cell's value.
+ * `internal.panic` and `internal.engine` (a bug in oko, caught). Messages never contain a
+ * cell's value. Rules that do not compile throw a `RuleError` instead.
  */
 export interface OkoError extends Error {
   /** Stable machine code. */
@@ -324,6 +507,43 @@ export declare class Dataset {
   get ignoredColumns(): Array<IgnoredColumn>
   /** How many of each thing the dataset holds. */
   get counts(): DatasetCounts
+}
+
+/**
+ * Compiled, checked rulesets, ready for `evaluate`. Build them with `Rules.fromPath`,
+ * `Rules.fromString`, `Rules.fromObject` or `loadRules`. A ruleset that does not compile
+ * throws an `Error` with `code` (`rule.*` or `limit.*`), `location` (`{ file, line,
+ * column, path }` of the first error) and `errors` (every diagnostic). Rule files are
+ * treated as untrusted: size, rule count and expression size are limited.
+ */
+export declare class Rules {
+  /**
+   * Compiles one rule file: `.json` files are JSON, any other TOML. Throws an `Error` with
+   * `code` (`rule.syntax`, `rule.schema`, `rule.unknown_name`, `limit.file_size`, ..., or
+   * `input.io` when the file cannot be read), `location` and `errors`.
+   */
+  static fromPath(path: string): Rules
+  /**
+   * Compiles a ruleset given as text. Options: `name` (shown in errors; default `rules`)
+   * and `format` (`toml`, the default, or `json`).
+   */
+  static fromString(text: string, options?: RuleTextOptions): Rules
+  /**
+   * Compiles a ruleset given as a plain object with the structure of a rule file (as
+   * `JSON.parse` of a JSON rule file gives it). It is serialised with `JSON.stringify`
+   * (indented) and compiled as JSON, so error locations are lines of that text. Option:
+   * `name` (shown in errors; default `object`).
+   */
+  static fromObject(ruleset: object, options?: { name?: string }): Rules
+  /**
+   * The rulesets, in load order: id, version, title, source regulation, years,
+   * parameters and file, as in a report's `rulesets`.
+   */
+  get rulesets(): Array<RulesetInfo>
+  /** Lint warnings of rules that compiled (gaps and overlaps between bands, ...). */
+  get warnings(): Array<RuleDiagnostic>
+  /** Number of rules plus classifications. */
+  get size(): number
 }
 
 /**
@@ -429,6 +649,26 @@ export interface ErrorLocation {
 }
 
 /**
+ * Evaluates compiled rules over a dataset (synchronously: it blocks the event loop while
+ * it runs; prefer `evaluateAsync` in a server).
+ *
+ * Returns the report as plain objects, field for field the JSON of the CLI's
+ * `oko evaluate --format json` (decimals are exact strings, absent values `null` or left
+ * out as in that JSON), plus `reportJson` (those bytes exactly) and `toJSON()`.
+ * Option: `minSample` (default 10): indicator values with a smaller n are limited samples,
+ * from which no rule draws a conclusion (they are listed as undetermined).
+ * Throws `input.argument` / `input.option` for a bad argument.
+ */
+export declare function evaluate(rules: Rules, dataset: Dataset, options?: EvaluateOptions): Evaluation
+
+/**
+ * Like `evaluate`, but computed on the libuv thread pool: returns a Promise and leaves the
+ * event loop free while oko aggregates and evaluates (only `JSON.parse` of the report runs
+ * on the main thread). A bad argument rejects the Promise (it never throws synchronously).
+ */
+export declare function evaluateAsync(rules: Rules, dataset: Dataset, options?: EvaluateOptions): Promise<Evaluation>
+
+/**
  * Generates a deterministic sample: `preset` `tiny` (6 schools, 600 students), `district`
  * (24 schools, about 6,000 students, the `oko demo` district) or `region` (2,000 schools,
  * 1,000,000 students); the same `seed` gives the same data everywhere. `schools`,
@@ -472,6 +712,57 @@ export interface IndicatorInfo {
   formula: string
   /** Regulation or source the formula comes from. */
   reference: string
+}
+
+/**
+ * Compiles several rule files together, in the order given: paths (`.json` files are
+ * JSON, others TOML) and/or `{ text, name?, format? }` objects. Rules may refer to rules
+ * of files before them (`findings(...)`), and scales of every file apply to all.
+ * Throws like `Rules.fromPath`, with the problems of every file in `errors` (files that
+ * cannot be read are reported together, with code `input.io`, before anything compiles).
+ */
+export declare function loadRules(sources: ReadonlyArray<string | RuleText>): Rules
+
+/**
+ * A problem in a rule file: an entry of a rule error's `errors`, or a lint warning
+ * (`rules.warnings`, `report.warnings`). The same shape as the core's JSON.
+ */
+export interface RuleDiagnostic {
+  /**
+   * `error` (the ruleset cannot be used) or `warning` (it works but probably does not say
+   * what was meant, e.g. a gap between bands).
+   */
+  level: 'error' | 'warning'
+  /** Stable code: `rule.*`, `limit.*`, `lint.*` (or `input.io` for an unreadable file). */
+  code: string
+  /** What is wrong. */
+  message: string
+  /** File name. */
+  file: string
+  /** 1-based line, or `null`. */
+  line: number | null
+  /** 1-based column, or `null`. */
+  column: number | null
+  /** Key path such as `rules[2].when`. */
+  path: string
+  /** The source line with a caret under the problem, or `null`. */
+  snippet: string | null
+}
+
+/**
+ * Where a rule problem is: the file (as named by the caller), 1-based line and column
+ * (`null` when not known, e.g. for a file that is too large) and the key path
+ * (`rules[2].when`; empty for the whole file).
+ */
+export interface RuleLocation {
+  /** File name: the path given, or the `name` of a ruleset given as text or object. */
+  file: string
+  /** 1-based line, or `null`. */
+  line: number | null
+  /** 1-based column (in characters), or `null`. */
+  column: number | null
+  /** Key path such as `rules[2].when`; empty for the whole file. */
+  path: string
 }
 
 /** A school with the anomalies planted in it. */

@@ -5,5 +5,15 @@ import { createRequire } from 'node:module'
 const require = createRequire(import.meta.url)
 const oko = require('./index.js')
 
-export const { Dataset, aggregate, aggregateAsync, generate, indicatorCatalogue } = oko
+export const {
+  Dataset,
+  Rules,
+  aggregate,
+  aggregateAsync,
+  evaluate,
+  evaluateAsync,
+  generate,
+  indicatorCatalogue,
+  loadRules,
+} = oko
 export default oko

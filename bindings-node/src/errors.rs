@@ -1,10 +1,13 @@
 //! Errors as JS `Error` objects with a stable `code` and a `location`, and the guard that
 //! turns a Rust panic into an `internal.panic` error instead of a crash.
 //!
-//! Codes are the core's (`data.*`, `limit.rows`) plus the binding's own:
+//! Codes are the core's (`data.*`, `limit.rows`; for rules `rule.*` and `limit.*`, located
+//! by file, line, column and key path) plus the binding's own:
 //! - `input.argument`: an argument or a cell has the wrong JS type or shape;
 //! - `input.option`: an option has a value oko does not know;
 //! - `input.arrow`: bytes that are not Arrow IPC, or a column of an unsupported Arrow type;
+//! - `input.io`: a rule file that cannot be read (missing, a folder, not UTF-8);
+//! - `internal.engine`: the rule engine reported an internal error (a bug in oko);
 //! - `internal.panic`: a bug in oko (reported, never a crash).
 //!
 //! Messages cite table, row and column only, never a cell's value.
@@ -12,6 +15,7 @@
 use napi::bindgen_prelude::{JsValue, Object};
 use napi::{Env, Status};
 use napi_derive::napi;
+use oko::rules::{DiagnosticLevel, RuleDiagnostic, RuleErrors};
 use oko::{DataError, DataErrors};
 use std::borrow::Cow;
 use std::panic::{AssertUnwindSafe, catch_unwind};
@@ -61,6 +65,8 @@ pub(crate) enum Failure {
         /// For a dataset that failed to build: every rejected row.
         errors: Vec<Failure>,
     },
+    /// Rule files that do not compile: every diagnostic, located in its file.
+    Rules(Box<RuleErrors>),
     /// A JS exception is already pending (e.g. a getter of an input object threw):
     /// napi rethrows it as it is.
     Js(napi::Error),
@@ -104,6 +110,10 @@ impl Failure {
     pub fn into_napi(self, env: &Env) -> napi::Error {
         match self {
             Failure::Js(e) => e,
+            Failure::Rules(r) => match rules_to_js(env, &r) {
+                Ok(obj) => napi::Error::from(obj.to_unknown()),
+                Err(e) => e,
+            },
             oko @ Failure::Oko { .. } => match oko.to_js(env) {
                 Ok(obj) => napi::Error::from(obj.to_unknown()),
                 // The env refused to build an object: napi builds a plain error instead
@@ -184,6 +194,11 @@ impl From<&Failure> for ErrorInfo {
                 message: message.clone(),
                 location: location.as_deref().map(ErrorLocation::from),
             },
+            Failure::Rules(r) => ErrorInfo {
+                code: r.code().to_owned(),
+                message: r.render(),
+                location: None,
+            },
             Failure::Js(e) => ErrorInfo {
                 code: e.status.as_ref().to_owned(),
                 message: e.reason.clone(),
@@ -239,6 +254,105 @@ impl From<DataErrors> for Failure {
             location: first.map(|f| Box::new(core_location(&f.location))),
             errors: e.errors.iter().map(Failure::from).collect(),
         }
+    }
+}
+
+/// Where a rule problem is: the file (as named by the caller), 1-based line and column
+/// (`null` when not known, e.g. for a file that is too large) and the key path
+/// (`rules[2].when`; empty for the whole file).
+#[napi(object, use_nullable = true, object_from_js = false)]
+pub struct RuleLocation {
+    /// File name: the path given, or the `name` of a ruleset given as text or object.
+    pub file: String,
+    /// 1-based line, or `null`.
+    pub line: Option<u32>,
+    /// 1-based column (in characters), or `null`.
+    pub column: Option<u32>,
+    /// Key path such as `rules[2].when`; empty for the whole file.
+    pub path: String,
+}
+
+/// A problem in a rule file: an entry of a rule error's `errors`, or a lint warning
+/// (`rules.warnings`, `report.warnings`). The same shape as the core's JSON.
+#[napi(
+    object,
+    js_name = "RuleDiagnostic",
+    use_nullable = true,
+    object_from_js = false
+)]
+pub struct JsRuleDiagnostic {
+    /// `error` (the ruleset cannot be used) or `warning` (it works but probably does not say
+    /// what was meant, e.g. a gap between bands).
+    #[napi(ts_type = "'error' | 'warning'")]
+    pub level: String,
+    /// Stable code: `rule.*`, `limit.*`, `lint.*` (or `input.io` for an unreadable file).
+    pub code: String,
+    /// What is wrong.
+    pub message: String,
+    /// File name.
+    pub file: String,
+    /// 1-based line, or `null`.
+    pub line: Option<u32>,
+    /// 1-based column, or `null`.
+    pub column: Option<u32>,
+    /// Key path such as `rules[2].when`.
+    pub path: String,
+    /// The source line with a caret under the problem, or `null`.
+    pub snippet: Option<String>,
+}
+
+fn small(n: Option<usize>) -> Option<u32> {
+    n.map(|n| u32::try_from(n).unwrap_or(u32::MAX))
+}
+
+impl From<&RuleDiagnostic> for JsRuleDiagnostic {
+    fn from(d: &RuleDiagnostic) -> Self {
+        JsRuleDiagnostic {
+            level: match d.level {
+                DiagnosticLevel::Error => "error",
+                DiagnosticLevel::Warning => "warning",
+            }
+            .to_owned(),
+            code: d.code.to_owned(),
+            message: d.message.clone(),
+            file: d.file.clone(),
+            line: small(d.line),
+            column: small(d.column),
+            path: d.path.clone(),
+            snippet: d.snippet.clone(),
+        }
+    }
+}
+
+/// The JS `Error` for rules that do not compile: `code` and `location` of the first error,
+/// every diagnostic (errors and warnings, in file order) in `errors`, and the message with
+/// every diagnostic rendered like a compiler's.
+fn rules_to_js<'e>(env: &'e Env, r: &RuleErrors) -> napi::Result<Object<'e>> {
+    let mut obj = env.create_error(napi::Error::new(Status::GenericFailure, r.render()))?;
+    obj.set("code", r.code())?;
+    let first = r.diagnostics.iter().find(|d| d.is_error());
+    obj.set(
+        "location",
+        first.map(|d| RuleLocation {
+            file: d.file.clone(),
+            line: small(d.line),
+            column: small(d.column),
+            path: d.path.clone(),
+        }),
+    )?;
+    obj.set(
+        "errors",
+        r.diagnostics
+            .iter()
+            .map(JsRuleDiagnostic::from)
+            .collect::<Vec<_>>(),
+    )?;
+    Ok(obj)
+}
+
+impl From<RuleErrors> for Failure {
+    fn from(e: RuleErrors) -> Self {
+        Failure::Rules(Box::new(e))
     }
 }
 

@@ -3,7 +3,7 @@
 use crate::errors::guard;
 use napi::Env;
 use napi_derive::napi;
-use oko::{Indicator, Source, Unit};
+use oko::Indicator;
 
 /// Catalogue entry of a built-in indicator.
 #[napi(object, js_name = "IndicatorInfo", object_from_js = false)]
@@ -26,24 +26,6 @@ pub struct JsIndicatorInfo {
     pub reference: String,
 }
 
-fn unit(u: Unit) -> &'static str {
-    match u {
-        Unit::Percent => "percent",
-        Unit::Mark => "mark",
-        Unit::Score => "score",
-        Unit::Count => "count",
-    }
-}
-
-fn source(s: Source) -> &'static str {
-    match s {
-        Source::Marks => "marks",
-        Source::Scores => "scores",
-        Source::Outcomes => "outcomes",
-        Source::Staff => "staff",
-    }
-}
-
 /// Every built-in indicator, in catalogue order.
 #[napi]
 pub fn indicator_catalogue(env: Env) -> napi::Result<Vec<JsIndicatorInfo>> {
@@ -56,8 +38,8 @@ pub fn indicator_catalogue(env: Env) -> napi::Result<Vec<JsIndicatorInfo>> {
                     id: info.id.to_owned(),
                     name_ru: info.name_ru.to_owned(),
                     name_en: info.name_en.to_owned(),
-                    unit: unit(info.unit).to_owned(),
-                    source: source(info.source).to_owned(),
+                    unit: info.unit.as_str().to_owned(),
+                    source: info.source.as_str().to_owned(),
                     formula: info.formula.to_owned(),
                     reference: info.reference.to_owned(),
                 }

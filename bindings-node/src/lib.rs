@@ -1,7 +1,8 @@
 //! Node bindings for oko: the package `oko` for school and district portals.
 //!
 //! Thin by design: each module converts JS values to the core's types and errors back to JS,
-//! one module per core concept (`dataset`, `aggregate`, `indicators`, `generate`, `errors`).
+//! one module per core concept (`dataset`, `aggregate`, `rules`, `evaluate`, `indicators`,
+//! `generate`, `errors`).
 //! Every entry point runs under a panic guard, so a bug in oko becomes a JS `Error` with
 //! code `internal.panic`, never a crashed process; slow work has an async form that runs on
 //! the libuv thread pool.
@@ -9,15 +10,19 @@
 mod aggregate;
 mod dataset;
 mod errors;
+mod evaluate;
 mod generate;
 mod indicators;
 mod js;
+mod rules;
 
 pub use aggregate::{AggregateRow, AggregateTask, aggregate, aggregate_async};
 pub use dataset::{Dataset, DatasetCounts, IgnoredColumn};
-pub use errors::{ErrorInfo, ErrorLocation};
+pub use errors::{ErrorInfo, ErrorLocation, JsRuleDiagnostic, RuleLocation};
+pub use evaluate::{EvaluateTask, evaluate, evaluate_async};
 pub use generate::{Generated, SchoolTruth, Truth, generate};
 pub use indicators::{JsIndicatorInfo, indicator_catalogue};
+pub use rules::{Rules, load_rules};
 
 /// Test hooks, compiled only with the cargo feature `debug-panic` (the test build enables
 /// it; releases never do). They are left out of `index.d.ts` on purpose.

@@ -229,6 +229,34 @@ test('fromColumns: columns of equal length, arrays or typed arrays', () => {
   assert.equal(Dataset.fromColumns({ municipalities: { id: [], name: [] } }).counts.municipalities, 0)
 })
 
+test('fromColumns: typed arrays of several kinds, mixed columns, the same cells and errors as fromRows', () => {
+  const rows = sampleRows()
+  // A mixed column: numbers and strings.
+  rows.marks = [
+    { student: 'p1', subject: 'russian', year: '2025/26', period: 't1', mark: 5 },
+    { student: 'p2', subject: 'russian', year: '2025/26', period: 't1', mark: '4' },
+    { student: 'p3', subject: 'russian', year: '2025/26', period: 't1', mark: 'н/а' },
+  ]
+  const want = aggregate(Dataset.fromRows(rows))
+  const cols = toColumns(rows)
+  cols.classes = { id: ['c1'], school: ['s1'], grade: new Uint8Array([4]), name: ['4А'] }
+  cols.results = { ...cols.results!, primary_score: new Float32Array([22, 17, 9]), mark: new Int16Array([5, 4, 2]) }
+  assert.deepEqual(aggregate(Dataset.fromColumns(cols)), want)
+  // A NUL inside a string is kept.
+  assert.equal(Dataset.fromColumns({ municipalities: { id: ['a\0b', 'a'] } }).counts.municipalities, 2)
+  // Errors keep their rows in typed arrays and in arrays with nulls.
+  const bad = { ...cols.results!, mark: new Float64Array([5, 9, 4]) }
+  const e = throwsCode(() => Dataset.fromColumns({ ...cols, results: bad }), 'data.mark_out_of_range')
+  assert.deepEqual(e.location, { table: 'results', row: 2, column: 'mark' })
+  const e2 = throwsCode(() => Dataset.fromColumns({ ...cols, results: { ...bad, mark: [5, null, 9] } }), 'data.mark_out_of_range')
+  assert.deepEqual(e2.location, { table: 'results', row: 3, column: 'mark' })
+  const e3 = throwsCode(
+    () => Dataset.fromColumns({ ...cols, results: { ...bad, mark: new BigInt64Array([5n, 4n, 2n]) as never } }),
+    'input.argument',
+  )
+  assert.deepEqual(e3.location, { table: 'results', row: 1, column: 'mark' })
+})
+
 test('fromArrowIpc: dictionary strings, decimals, dates, unsigned and small integers', () => {
   const schools = new arrow.Table({
     id: arrow.vectorFromArray(['s1', 's2']),

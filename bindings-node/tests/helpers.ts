@@ -1,6 +1,7 @@
 // Shared fixtures and assertions for the oko tests.
 import assert from 'node:assert/strict'
-import type { ColumnTables, OkoError, RowTables } from 'oko'
+import path from 'node:path'
+import type { ColumnTables, OkoError, RowTables, RuleError } from 'oko'
 
 /** `RowTables` with every table present and mutable, for tests that spoil a row. */
 export type Rows = {
@@ -88,3 +89,44 @@ export function assertOkoError(e: unknown, code: string): OkoError {
   }
   return err
 }
+
+/** The repository's root (the tests run from bindings-node/build/tests). */
+export const repo: string = path.resolve(__dirname, '..', '..', '..')
+
+/** The shipped rule files the tests use, as paths from the repository's root. */
+export const shippedRules: string[] = ['rules/scales-2025.toml', 'rules/district-low-results.toml']
+
+/** Runs `f`, expects a rule error with `code`, and returns it. */
+export function throwsRuleError(f: () => unknown, code: string): RuleError {
+  let caught: unknown
+  try {
+    f()
+  } catch (e) {
+    caught = e
+  }
+  assert.ok(caught instanceof Error, `expected an Error, got ${String(caught)}`)
+  const err = caught as RuleError
+  assert.equal(err.code, code, `code of: ${err.message}`)
+  assert.ok(Array.isArray(err.errors), 'a rule error lists every diagnostic')
+  assert.ok(err.errors.some((d) => d.code === code && d.level === 'error'))
+  if (err.location !== null) {
+    assert.equal(typeof err.location.file, 'string')
+    assert.equal(typeof err.location.path, 'string')
+  }
+  return err
+}
+
+/** A small valid ruleset: schools 15% or more below their municipality's completion rate. */
+export const lowCompletion = `schema_version = 1
+id = "demo"
+version = "1"
+title = { ru = "Демо", en = "Demo" }
+source = { document = "tests" }
+parameters = { gap = "15%" }
+
+[[rules]]
+id = "low_completion"
+level = "school"
+when = "rel_gap(completion_rate, municipality.completion_rate) >= param.gap"
+message = { ru = "{completion_rate} против {municipality.completion_rate}", en = "{completion_rate} vs {municipality.completion_rate}" }
+`

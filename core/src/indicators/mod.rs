@@ -48,6 +48,33 @@ pub enum Source {
     Objectivity,
 }
 
+impl Unit {
+    /// Identifier used in output: `percent`, `mark`, `score`, `count`, `points`, `number`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Unit::Percent => "percent",
+            Unit::Mark => "mark",
+            Unit::Score => "score",
+            Unit::Count => "count",
+            Unit::Points => "points",
+            Unit::Number => "number",
+        }
+    }
+}
+
+impl Source {
+    /// Identifier used in output: `marks`, `scores`, `outcomes`, `staff`, `objectivity`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Source::Marks => "marks",
+            Source::Scores => "scores",
+            Source::Outcomes => "outcomes",
+            Source::Staff => "staff",
+            Source::Objectivity => "objectivity",
+        }
+    }
+}
+
 macro_rules! indicators {
     ($( $(#[$doc:meta])* $var:ident = $id:literal, $unit:ident, $src:ident, $ru:literal, $en:literal, $formula:literal, $source:literal; )*) => {
         /// A built-in indicator.
