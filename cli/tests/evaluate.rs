@@ -142,6 +142,10 @@ fn csv_tables_parse() {
         // Evidence: `name=value (n=…)` joined by `; `, one item per value read.
         let items: Vec<&str> = row[10].split("; ").collect();
         assert_eq!(items.len(), f.evidence.len());
+        if f.rule != "low_results" {
+            // Other rulesets read other values; the layout checks above hold for all.
+            continue;
+        }
         assert!(
             items
                 .iter()
