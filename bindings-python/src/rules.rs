@@ -280,6 +280,17 @@ impl PyRules {
         Ok(Py::new(py, compile(py, sources)?)?.into_any())
     }
 
+    /// Both sets loaded together, ``other`` first (for ``other + self`` when ``other`` is
+    /// ``Rules``; pyo3 routes the reflected operand here).
+    fn __radd__(&self, py: Python<'_>, other: &Bound<'_, PyAny>) -> PyResult<Py<PyAny>> {
+        let Ok(other) = other.cast::<PyRules>() else {
+            return Ok(py.NotImplemented());
+        };
+        let mut sources = other.get().sources.clone();
+        sources.extend(self.sources.iter().cloned());
+        Ok(Py::new(py, compile(py, sources)?)?.into_any())
+    }
+
     fn __repr__(&self) -> String {
         let sets: Vec<String> = self
             .rules

@@ -201,8 +201,11 @@ class Rules:
     def sources(self) -> list[dict[str, str]]:
         """The sources compiled: ``name``, ``format``, ``text``."""
 
-    def __add__(self, other: Rules) -> Rules:
+    def __add__(self, other: Rules, /) -> Rules:
         """Both sets loaded together, this one first."""
+
+    def __radd__(self, other: Rules, /) -> Rules:
+        """Both sets loaded together, ``other`` first."""
 
     def _repr_html_(self) -> str:
         """The rulesets as an HTML table."""
