@@ -3,8 +3,7 @@
 # mypy --strict on the tests and examples, and pytest (which also runs the conformance cases
 # of tests/cases, examples/quickstart.py, and examples/district.ipynb in a Jupyter kernel of
 # the venv). Works on a fresh machine (needs python3 ≥ 3.11 with venv, as the pinned test
-# tools do, cargo, and PyPI);
-# exits non-zero on the first failure.
+# tools do, cargo, and PyPI); exits non-zero on the first failure.
 #
 # Usage: bindings-python/run-tests.sh [pytest arguments...]
 # Env:   OKO_VENV          virtual environment to create or reuse (default <repo>/.venv)

@@ -342,6 +342,7 @@ impl PyEvaluation {
         Ok(html::evaluation(&self.report, html::lang_arg(lang)?, limit))
     }
 
+    /// The notebook display: :meth:`to_html` in the language of :func:`oko.set_language`.
     fn _repr_html_(&self) -> String {
         html::evaluation(&self.report, html::language(), 20)
     }
@@ -422,6 +423,7 @@ impl PyView {
         html::view(self.kind, &self.report, self.lang, self.limit)
     }
 
+    /// The notebook display (:meth:`to_html`).
     fn _repr_html_(&self) -> String {
         self.to_html()
     }
