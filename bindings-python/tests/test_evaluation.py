@@ -149,6 +149,18 @@ def test_every_input_kind_gives_the_same_report(
     assert ev.findings.equals(district_eval.findings)
 
 
+def test_many_chunks_give_the_same_report(
+    district: oko.Generated, district_eval: oko.Evaluation, shipped: oko.Rules
+) -> None:
+    tables = {
+        name: pa.Table.from_batches(t.to_batches(max_chunksize=97), schema=t.schema)
+        for name, t in district.tables().items()
+    }
+    assert tables["results"].column(0).num_chunks > 100
+    ev = oko.evaluate(shipped, oko.Dataset.from_tables(**tables))
+    assert ev.to_json() == district_eval.to_json()
+
+
 def test_min_sample_makes_outcomes_undetermined(
     district: oko.Generated, shipped: oko.Rules
 ) -> None:
