@@ -17,7 +17,27 @@ step "rust: tests (unit, integration, doctests)"
 cargo test --workspace --locked
 
 step "rust: benchmarks compile"
-cargo bench --workspace --locked --no-run
+cargo bench -p oko-benches --locked --no-run
+
+if [[ "$skip" != *,python,* ]]; then
+    step "python package (build, stubtest, mypy, pytest)"
+    bindings-python/run-tests.sh
+fi
+
+if [[ "$skip" != *,node,* ]]; then
+    step "node package (build, d.ts freshness, tsc --strict, node --test)"
+    bindings-node/run-tests.sh
+fi
+
+if [[ "$skip" != *,browser,* ]]; then
+    step "browser: the HTML report in headless Chromium (ru, en)"
+    tests/browser/run.sh
+fi
+
+if [[ "$skip" != *,compare,* ]]; then
+    step "benchmark comparison smoke run (oko, polars, pandas, zen-engine agree)"
+    benches/compare/run.sh --smoke
+fi
 
 step "cli: demo"
 cargo run --release --locked -q -p oko-cli -- demo > target/demo.txt

@@ -3,10 +3,16 @@
 //!
 //! - [`input`]: files (CSV, XLSX, JSON) into tables of text cells, and column mappings;
 //! - [`load`]: those tables into a validated [`oko::Dataset`], errors in the file's terms;
-//! - [`export`]: a dataset back into oko's canonical CSV tables.
+//! - [`export`]: a dataset back into oko's canonical CSV tables;
+//! - [`output`]: what `oko evaluate` and `oko explain` print (JSON, CSV, text);
+//! - [`report`]: the self-contained HTML report of `oko report` and `oko demo`;
+//! - [`text`]: language, rounding for display and names shared by the outputs.
 
 pub mod export;
 pub mod input;
 pub mod load;
+pub mod output;
+pub mod report;
 pub mod shipped;
 pub mod summary;
+pub mod text;

@@ -1077,8 +1077,14 @@ pub struct LoadArgs {
     /// Skip bad rows and report them instead of failing.
     #[arg(long)]
     pub lenient: bool,
-    /// File format: auto, csv, xlsx or json.
-    #[arg(long, value_name = "FORMAT", default_value = "auto")]
+    /// Input file format: auto, csv, xlsx or json (`--format` is the output's, where a
+    /// command has one).
+    #[arg(
+        id = "input_format",
+        long = "input-format",
+        value_name = "FORMAT",
+        default_value = "auto"
+    )]
     pub format: FormatOptionArg,
     /// CSV text encoding: auto, utf-8 or windows-1251.
     #[arg(long, value_name = "ENCODING", default_value = "auto")]
@@ -1107,7 +1113,7 @@ macro_rules! option_arg {
 }
 
 option_arg!(
-    /// `--format` as a command-line value.
+    /// `--input-format` as a command-line value.
     FormatOptionArg,
     FormatOption
 );

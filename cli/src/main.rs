@@ -1,8 +1,19 @@
 //! The `oko` command line: generate sample data, run the demo, validate and evaluate rules,
 //! and write reports.
 //!
-//! Exit codes: 0 success; 1 an internal error; 2 bad command-line usage; 3 bad input data;
-//! 4 bad rules; 5 an input file that cannot be read or mapped.
+//! Commands: `demo`, `generate`, `validate`, `evaluate`, `explain`, `report`, `schema`;
+//! `oko <command> --help` shows each one's options and examples.
+//!
+//! Exit codes, the same for every command:
+//!
+//! | code | meaning |
+//! |---|---|
+//! | 0 | success |
+//! | 1 | an internal error, or a file that cannot be written |
+//! | 2 | bad command-line usage (unknown option, missing value, unknown entity) |
+//! | 3 | bad input data (rows that fail validation; `--lenient` skips them) |
+//! | 4 | bad rules (rule files that do not compile) |
+//! | 5 | an input file that cannot be read or mapped (missing, not a table, no such column) |
 
 mod commands;
 
@@ -11,7 +22,13 @@ use std::process::ExitCode;
 
 /// oko: education-quality monitoring (ВСОКО) as rules over data.
 #[derive(Parser, Debug)]
-#[command(name = "oko", version, about, long_about = None)]
+#[command(
+    name = "oko",
+    version,
+    about,
+    long_about = None,
+    after_help = "Exit codes: 0 success, 1 internal or I/O error, 2 bad usage, 3 bad data, 4 bad rules,\n5 an input file that cannot be read or mapped."
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -19,9 +36,10 @@ struct Cli {
 
 #[derive(Subcommand, Debug)]
 enum Command {
-    /// Run the main job on the embedded sample district and print a per-school summary.
+    /// Run the main job on the embedded sample district: print a per-school summary and
+    /// write the HTML report (its path is the last line).
     ///
-    /// Example: oko demo
+    /// Example: oko demo --out demo.html
     Demo(commands::demo::Args),
     /// Write a deterministic synthetic district or region as CSV files plus ground truth.
     ///
@@ -33,6 +51,20 @@ enum Command {
     /// Examples: oko validate rules/district-low-results.toml my-rules.toml
     ///           oko validate --data data/ --results vpr.xlsx --mapping fis-oko-vpr --procedure vpr-4-rus
     Validate(Box<commands::validate::Args>),
+    /// Evaluate rules over data and write the report as JSON, or findings, labels,
+    /// undetermined outcomes or indicator values as CSV.
+    ///
+    /// Example: oko evaluate --data data/ --format csv --out findings.csv
+    Evaluate(Box<commands::evaluate::Args>),
+    /// Explain one entity: its findings, labels and undetermined outcomes with every value
+    /// read, the thresholds and the messages.
+    ///
+    /// Example: oko explain --data data/ --level school --entity S0012
+    Explain(Box<commands::explain::Args>),
+    /// Write the HTML report: one self-contained, printable file.
+    ///
+    /// Example: oko report --data data/ --out report.html
+    Report(Box<commands::report::Args>),
     /// Print the JSON Schema of rule files.
     ///
     /// Example: oko schema > ruleset.schema.json
@@ -83,6 +115,9 @@ fn main() -> ExitCode {
         Command::Demo(a) => commands::demo::run(a),
         Command::Generate(a) => commands::generate::run(a),
         Command::Validate(a) => commands::validate::run(*a),
+        Command::Evaluate(a) => commands::evaluate::run(*a),
+        Command::Explain(a) => commands::explain::run(*a),
+        Command::Report(a) => commands::report::run(*a),
         Command::Schema => {
             print!("{}", oko::rules::json_schema());
             Ok(())

@@ -209,17 +209,16 @@ pub fn aggregate(ds: &Dataset, scales: &ScaleSet, options: AggregateOptions) -> 
         .collect();
     scopes.sort_by_cached_key(|s| scope_key(ds, s));
     let marks = ds.marks();
-    let internal: BTreeSet<(String, u16, u8)> = (0..marks.len())
-        .map(|i| {
-            (
-                ds.subjects().name(marks.subject[i]).to_owned(),
-                marks.year[i],
-                marks.period[i],
-            )
-        })
+    // Distinct (subject, year, period) keys without a string per row; ordered by subject
+    // name so that the order does not depend on which subject was interned first.
+    let distinct: std::collections::HashSet<(u32, u16, u8)> = (0..marks.len())
+        .map(|i| (marks.subject[i], marks.year[i], marks.period[i]))
         .collect();
+    let mut internal: Vec<(u32, u16, u8)> = distinct.into_iter().collect();
+    internal.sort_by(|a, b| {
+        (ds.subjects().name(a.0), a.1, a.2).cmp(&(ds.subjects().name(b.0), b.1, b.2))
+    });
     for (subject, year, period) in internal {
-        let subject = ds.subjects().get(&subject).expect("interned");
         scopes.push(Scope::Internal {
             subject,
             year: AcademicYear(year),

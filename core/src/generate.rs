@@ -419,8 +419,13 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
             effect -= 1.1;
             anomalies.retain(|a| *a == Anomaly::LowResults); // keep each school's story simple
         }
-        let dec =
-            |x: f64| Decimal::from_f64_retain((x * 10.0).round() / 10.0).map(|d| d.normalize());
+        // One decimal place, written exactly (from_f64 would keep the binary tail of 0.1).
+        let dec = |x: f64| {
+            format!("{x:.1}")
+                .parse::<Decimal>()
+                .ok()
+                .map(|d| d.normalize())
+        };
         let _ = b.add_school(SchoolRow {
             id: id.clone(),
             name: match kind {

@@ -1,9 +1,13 @@
 //! `oko demo`: the main job on an embedded sample district — indicators, the shipped
-//! rulesets, and a per-school summary against the district level.
+//! rulesets, a per-school summary against the district level, and the HTML report, whose
+//! path is the last line printed.
 
 use crate::Failure;
 use oko::rules::{EvalOptions, RuleLimits, compile, evaluate};
+use oko_cli::report::ReportInput;
 use oko_cli::summary::{completion_table, findings_table};
+use oko_cli::text::Lang;
+use std::path::PathBuf;
 
 /// Options of `oko demo`.
 #[derive(clap::Args, Debug)]
@@ -11,14 +15,22 @@ pub struct Args {
     /// Seed of the sample district.
     #[arg(long, default_value_t = 1)]
     seed: u64,
-    /// Language of messages: ru or en.
-    #[arg(long, default_value = "ru")]
-    lang: String,
+    /// Language of messages and of the report: ru or en.
+    #[arg(long, value_enum, default_value_t = Lang::Ru)]
+    lang: Lang,
+    /// Where to write the HTML report.
+    #[arg(
+        long,
+        short,
+        value_name = "FILE",
+        default_value = "target/oko-demo/report.html"
+    )]
+    out: PathBuf,
 }
 
 /// Runs the command.
 pub fn run(a: Args) -> Result<(), Failure> {
-    let en = a.lang == "en";
+    let en = a.lang == Lang::En;
     let g = oko::generate(&oko::GeneratorConfig::district(a.seed));
     let ds = &g.dataset;
     let rules = compile(&oko_cli::shipped::sources(), &RuleLimits::default())
@@ -45,5 +57,23 @@ pub fn run(a: Args) -> Result<(), Failure> {
     println!("* = 15% or more below the municipality (relative gap), ~ = limited sample (n < 10)");
     print!("{}", completion_table(ds, &out.aggregates));
     print!("{}", findings_table(&out.report, en));
+    let input = ReportInput {
+        dataset: ds,
+        rules: &rules,
+        evaluation: &out,
+        lang: a.lang,
+        load: None,
+        source: format!(
+            "{} (seed {})",
+            a.lang.t("демонстрационный район", "sample district"),
+            a.seed
+        ),
+    };
+    super::report::write_report(&input, &a.out)?;
+    println!(
+        "\n{}:\n{}",
+        a.lang.t("HTML-отчёт", "HTML report"),
+        a.out.display()
+    );
     Ok(())
 }

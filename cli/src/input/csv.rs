@@ -48,7 +48,7 @@ pub(crate) fn open(
         return Err(InputError::new(
             ErrorKind::Encoding,
             loc(),
-            "this is a spreadsheet workbook, not delimited text; save it as .xlsx or pass --format xlsx",
+            "this is a spreadsheet workbook, not delimited text; save it as .xlsx or pass --input-format xlsx",
         ));
     }
     let encoding = match encoding {

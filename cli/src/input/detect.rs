@@ -51,7 +51,7 @@ impl FromStr for FormatOption {
             "json" => Ok(FormatOption::Fixed(Format::Json)),
             _ => Err(InputError::new(
                 ErrorKind::Option,
-                Location::file("--format"),
+                Location::file("--input-format"),
                 "unknown format; use auto, csv, xlsx or json",
             )),
         }
