@@ -3,7 +3,7 @@ Tables through `oko`, against the pure Rust path on the same data, side by side 
 
 Both sides start from the same in-memory typed tables of the 1,000,000-student region:
 Python reads the CSVs of `oko generate --preset region` with pyarrow (not timed), Rust
-(`benches/bin/evaluate.rs`, binary `oko-bench-evaluate`) reads them into columns of the types
+(`benches/src/bin/oko-bench-evaluate.rs`) reads them into columns of the types
 pyarrow infers (not timed). Each run then builds the dataset (strict), compiles the shipped
 rules and evaluates them. Runs alternate (Rust, Python, Rust, ...) so that both see the same
 machine load; the medians and the ratio Python / Rust are printed, for wall-clock time and for
@@ -17,6 +17,17 @@ by bindings-python/run-tests.sh):
     python benches/python/bench_binding.py [--runs 5] [--data target/bench-region]
 
 `--data` is generated with the CLI when it holds no CSVs. Not a test: it only reports.
+
+It also serves `benches/compare/run.sh` (the comparison with polars, pandas and zen-engine):
+
+    python benches/python/bench_binding.py REGION_DIR --rules RULES_DIR
+
+runs once in that harness's protocol, the work of `oko-compare`: `load` reads the CSVs with
+pyarrow and builds the `Dataset`; `compute` compiles `scales-2025.toml` and
+`district-low-results.toml` from RULES_DIR, evaluates them and materialises every indicator
+value (`Evaluation.indicators.to_arrow()`); the last stdout line is one JSON object with
+`tool` = "oko (Python, pyarrow)", `load_s`, `compute_s`, `peak_rss_bytes`, `load_cpu_s`,
+`compute_cpu_s` (process CPU time, every thread).
 """
 
 from __future__ import annotations
@@ -25,6 +36,7 @@ import argparse
 import json
 import os
 import platform
+import resource
 import statistics
 import subprocess
 import sys
@@ -118,11 +130,52 @@ def table(kind: str, rust_runs: list[dict[str, Any]], py_runs: list[dict[str, An
     return ratio
 
 
+def read_tables(folder: Path) -> dict[str, pa.Table]:
+    """Every canonical table present in a folder of CSVs, read by pyarrow (types inferred)."""
+    return {
+        name: pacsv.read_csv(folder / f"{name}.csv")
+        for name in TABLES
+        if (folder / f"{name}.csv").exists()
+    }
+
+
+def compare_protocol(region: Path, rules_dir: Path) -> None:
+    """One run in the protocol of benches/compare/run.sh (see the module doc)."""
+    t, c = time.perf_counter(), time.process_time()
+    ds = oko.Dataset.from_tables(**read_tables(region))
+    load_s, load_cpu_s = time.perf_counter() - t, time.process_time() - c
+    t, c = time.perf_counter(), time.process_time()
+    rules = oko.load_rules(rules_dir / "scales-2025.toml", rules_dir / "district-low-results.toml")
+    ev = oko.evaluate(rules, ds)
+    values = ev.indicators.to_arrow()
+    compute_s, compute_cpu_s = time.perf_counter() - t, time.process_time() - c
+    findings = sum(1 for r in ev.findings.column("rule").to_pylist() if r == "low_results")
+    out = {
+        "tool": "oko (Python, pyarrow)",
+        "load_s": load_s,
+        "compute_s": compute_s,
+        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+        "load_cpu_s": load_cpu_s,
+        "compute_cpu_s": compute_cpu_s,
+        "values": values.num_rows,
+        "findings": findings,
+    }
+    print(json.dumps(out), flush=True)
+
+
 def main() -> None:
-    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap = argparse.ArgumentParser(description=(__doc__ or "").split("\n\n")[0])
+    ap.add_argument("region", type=Path, nargs="?",
+                    help="benches/compare/run.sh protocol: one run over this folder of CSVs")
+    ap.add_argument("--rules", type=Path, help="with REGION: the rules/ folder")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--data", type=Path, default=REPO / "target" / "bench-region")
     args = ap.parse_args()
+    if args.region is not None:
+        if args.rules is None:
+            ap.error("REGION needs --rules RULES_DIR")
+        compare_protocol(args.region, args.rules)
+        return
 
     if not (args.data / "results.csv").exists():
         print(f"generating the region into {args.data} ...", flush=True)
@@ -141,11 +194,7 @@ def main() -> None:
         )
         assert rust.stdin is not None and rust.stdout is not None
         t = time.perf_counter()
-        tables = {
-            name: pacsv.read_csv(args.data / f"{name}.csv")
-            for name in TABLES
-            if (args.data / f"{name}.csv").exists()
-        }
+        tables = read_tables(args.data)
         rows = sum(t.num_rows for t in tables.values())
         print(f"pyarrow read {rows:,} rows in {time.perf_counter() - t:.1f} s (not timed)")
         if rust.stdout.readline().strip() != "ready":

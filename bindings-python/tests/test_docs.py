@@ -23,12 +23,14 @@ def public_items() -> list[tuple[str, object]]:
 
 
 def test_every_public_item_has_a_docstring() -> None:
-    missing = [name for name, obj in public_items() if not (getattr(obj, "__doc__", "") or "").strip()]
+    missing = [
+        name for name, obj in public_items() if not (getattr(obj, "__doc__", "") or "").strip()
+    ]
     assert missing == []
 
 
 def test_help_is_a_map_of_the_package() -> None:
-    text = pydoc.render_doc(oko, renderer=pydoc.plaintext)
+    text = pydoc.render_doc(oko, renderer=pydoc.TextDoc())
     for word in ("Dataset.from_tables", "aggregate", "shipped_rules", "load_rules", "evaluate",
                  "Evaluation.explain", "set_language", "RuleError", "decimal.Decimal"):
         assert word in text, word
