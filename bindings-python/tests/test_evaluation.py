@@ -233,6 +233,8 @@ def test_views_render_in_both_languages(district_eval: oko.Evaluation) -> None:
     assert "Findings" in en and "Message" in en and "… and" in en
     labels = district_eval.view("labels", lang="en")._repr_html_()
     assert "Risk group" in labels and "Targeted support" in labels
+    # School groups have no scope: the empty column is left out; findings have one.
+    assert "Scope" not in labels and "Scope" in en
     rows = district_eval.labels.num_rows
     assert repr(district_eval.view("labels")) == f"View(labels, rows={rows}, lang=ru)"
     with pytest.raises(ValueError):

@@ -357,6 +357,24 @@ pub(crate) fn view(kind: TableKind, r: &Report, lang: Lang, limit: usize) -> Str
                 .collect(),
         ),
     };
+    // A scope column with nothing in it (entity-level rules) is left out.
+    let no_scope = match kind {
+        TableKind::Findings => r.findings.iter().all(|x| x.scope.is_none()),
+        TableKind::Labels => r.labels.iter().all(|x| x.scope.is_none()),
+        TableKind::Undetermined => r.undetermined.iter().all(|x| x.scope.is_none()),
+        _ => false,
+    };
+    let (headers, rows) = if no_scope {
+        let drop = |mut v: Vec<String>| {
+            v.remove(1);
+            v
+        };
+        let mut headers = headers;
+        headers.remove(1);
+        (headers, rows.into_iter().map(drop).collect())
+    } else {
+        (headers, rows)
+    };
     let title = match kind {
         TableKind::Findings => h("Выводы", "Findings"),
         TableKind::Labels => h("Метки", "Labels"),
