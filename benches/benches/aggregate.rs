@@ -30,6 +30,26 @@ fn full_indicator_set(c: &mut Criterion) {
         ds.results().len(),
         ds.marks().len()
     );
+    // CPU time of the process (user + system), from /proc: on a shared, loaded machine this
+    // says more than wall time. Clock ticks are 10 ms; five runs are averaged.
+    let cpu = || -> Option<f64> {
+        let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        let ticks: f64 =
+            fields.get(11)?.parse::<f64>().ok()? + fields.get(12)?.parse::<f64>().ok()?;
+        Some(ticks / 100.0)
+    };
+    if let Some(before) = cpu() {
+        for _ in 0..5 {
+            black_box(aggregate(ds, &g.scales, AggregateOptions::default()));
+        }
+        if let Some(after) = cpu() {
+            eprintln!(
+                "aggregate: {:.3} CPU seconds per run (mean of 5)",
+                (after - before) / 5.0
+            );
+        }
+    }
     let mut group = c.benchmark_group("aggregate");
     group
         .sample_size(10)

@@ -1,7 +1,7 @@
 //! Interned identifiers: every entity id from the users' systems becomes a dense `u32`
 //! index once, so tables and aggregation work on small integers instead of strings.
 
-use std::collections::HashMap;
+use foldhash::HashMap;
 
 /// A string interner that maps each distinct id to a dense index in first-seen order.
 ///
@@ -15,6 +15,8 @@ use std::collections::HashMap;
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct Interner {
+    // foldhash: several times faster than SipHash on short ids, and still seeded per
+    // process, so uploaded ids cannot be crafted to collide.
     index: HashMap<Box<str>, u32>,
     names: Vec<Box<str>>,
 }

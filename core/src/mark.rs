@@ -80,7 +80,12 @@ impl MarkValue {
     /// assert_eq!(MarkValue::parse("7"), None);
     /// ```
     pub fn parse(text: &str) -> Option<MarkValue> {
-        let t = text.trim().to_lowercase();
+        let t = text.trim();
+        // The common case, one digit, without allocating.
+        if let [d @ b'1'..=b'5'] = t.as_bytes() {
+            return Mark::new(d - b'0').map(MarkValue::Mark);
+        }
+        let t = t.to_lowercase();
         match t.as_str() {
             "н/а" | "на" | "н\\а" | "n/a" | "na" | "not_assessed" => {
                 Some(MarkValue::NotAssessed)
