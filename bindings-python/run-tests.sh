@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Builds the Python package `oko` and runs its checks: mypy.stubtest on the stubs,
-# mypy --strict on the tests, and pytest. Works on a fresh machine (needs python3 ≥ 3.9 with
-# venv, cargo, and PyPI); exits non-zero on the first failure.
+# mypy --strict on the tests and examples, and pytest (which also runs the conformance cases
+# of tests/cases, examples/quickstart.py, and examples/district.ipynb in a Jupyter kernel of
+# the venv). Works on a fresh machine (needs python3 ≥ 3.11 with venv, as the pinned test
+# tools do, cargo, and PyPI); exits non-zero on the first failure.
 #
 # Usage: bindings-python/run-tests.sh [pytest arguments...]
 # Env:   OKO_VENV          virtual environment to create or reuse (default <repo>/.venv)
@@ -36,8 +38,8 @@ step "stubs match the module (mypy.stubtest)"
 # From a neutral directory, so that only the installed package is seen.
 (cd "$wheels" && "$py" -m mypy.stubtest oko --mypy-config-file "$here/pyproject.toml")
 
-step "tests type-check (mypy --strict)"
-(cd "$here" && "$py" -m mypy --strict tests)
+step "tests and examples type-check (mypy --strict)"
+(cd "$here" && "$py" -m mypy --strict tests examples)
 
 step "pytest"
 (cd "$here" && OKO_REQUIRE_DEBUG_HOOKS=1 "$py" -m pytest -q "$@")

@@ -6,6 +6,7 @@
 //! cell's value. A Rust panic is caught at the boundary ([`guard`]) and raised as `OkoError`
 //! with code `internal.panic`; its payload is not shown (it could quote data).
 
+use oko::rules::{DiagnosticLevel, RuleDiagnostic, RuleErrors};
 use pyo3::create_exception;
 use pyo3::exceptions::PyException;
 use pyo3::prelude::*;
@@ -20,7 +21,8 @@ create_exception!(
      Attributes:\n\
      - ``code``: a stable machine code such as ``data.mark_out_of_range`` (``internal.panic``\n\
        for a bug in oko).\n\
-     - ``location``: ``{\"table\", \"row\", \"column\"}`` or None.\n\
+     - ``location``: for data errors ``{\"table\", \"row\", \"column\"}``; for rule errors\n\
+       ``{\"file\", \"line\", \"column\", \"path\"}``; None when there is none.\n\
      - ``errors``: every error found, as dicts with ``code``, ``location``, ``message``\n\
        (a strict build reports all rejected rows at once).\n\n\
      Messages cite tables, rows and columns, never a cell's value."
@@ -36,13 +38,18 @@ create_exception!(
     oko,
     RuleError,
     OkoError,
-    "A rule or scale that cannot be used (codes ``rule.*``)."
+    "A rule file that cannot be used (codes ``rule.*``): bad syntax, an unknown field or \
+     name, a type error in an expression, a duplicate id. ``errors`` lists every problem \
+     found (all at once, like a compiler), each with ``code``, ``level``, ``location`` \
+     (``file``, ``line``, ``column``, ``path``), ``message`` and ``snippet``."
 );
 create_exception!(
     oko,
     LimitError,
     OkoError,
-    "A configured size limit was exceeded (codes ``limit.*``)."
+    "A configured size limit was exceeded (codes ``limit.*``): a rule file too large, too \
+     many rules or items, an expression too deep; or a value beyond the output's \
+     decimal128(38, 28). Raised with the same attributes as the error it limits."
 );
 
 /// Where an error is: the table, the 1-based data row (0 for the table itself) and the column.
@@ -91,6 +98,27 @@ impl From<&oko::DataError> for Failure {
 }
 
 impl Failure {
+    /// A decimal that does not fit the output's decimal128(38, 28) column (not expected in
+    /// practice: every indicator and evidence value is below 10^10).
+    pub(crate) fn decimal_range(what: &str) -> Self {
+        Failure {
+            code: "limit.decimal_range".to_owned(),
+            message: format!("limit.decimal_range: {what} does not fit decimal128(38, 28)"),
+            location: None,
+            first_row: None,
+        }
+    }
+
+    /// An internal failure with its code (`internal.*`), raised as `OkoError`.
+    pub(crate) fn internal(code: &str, message: String) -> Self {
+        Failure {
+            code: code.to_owned(),
+            message,
+            location: None,
+            first_row: None,
+        }
+    }
+
     /// The error of a caught panic.
     pub(crate) fn panic() -> Self {
         Failure {
@@ -118,6 +146,78 @@ fn location_dict<'py>(py: Python<'py>, w: &Where) -> PyResult<Bound<'py, PyDict>
     Ok(d)
 }
 
+/// The exception class for a code, by its prefix, with a message.
+fn exception_for(code: &str, message: &str) -> PyErr {
+    match code.split_once('.').map(|(p, _)| p) {
+        Some("data") => DataError::new_err(message.to_owned()),
+        Some("rule") => RuleError::new_err(message.to_owned()),
+        Some("limit") => LimitError::new_err(message.to_owned()),
+        _ => OkoError::new_err(message.to_owned()),
+    }
+}
+
+/// Where a rule diagnostic is: ``{"file", "line", "column", "path"}`` (line and column
+/// 1-based, None when unknown; path a key path such as ``rules[2].when``).
+fn rule_location_dict<'py>(py: Python<'py>, d: &RuleDiagnostic) -> PyResult<Bound<'py, PyDict>> {
+    let l = PyDict::new(py);
+    l.set_item("file", &d.file)?;
+    l.set_item("line", d.line)?;
+    l.set_item("column", d.column)?;
+    l.set_item("path", &d.path)?;
+    Ok(l)
+}
+
+/// A rule diagnostic as a dict: `code`, `level` (`error` or `warning`), `location`,
+/// `message` and `snippet` (the source line with a caret, or None).
+pub(crate) fn diagnostic_dict<'py>(
+    py: Python<'py>,
+    d: &RuleDiagnostic,
+) -> PyResult<Bound<'py, PyDict>> {
+    let out = PyDict::new(py);
+    out.set_item("code", d.code)?;
+    out.set_item(
+        "level",
+        match d.level {
+            DiagnosticLevel::Error => "error",
+            DiagnosticLevel::Warning => "warning",
+        },
+    )?;
+    out.set_item("location", rule_location_dict(py, d)?)?;
+    out.set_item("message", &d.message)?;
+    out.set_item("snippet", d.snippet.as_deref())?;
+    Ok(out)
+}
+
+/// The exception for rules that do not compile: `RuleError` (or `LimitError` when the first
+/// error is a `limit.*`), with the first error's code and location, every diagnostic in
+/// `errors`, and the compiler's rendering (file:line:column, key path, caret snippet) as the
+/// message.
+pub(crate) fn from_rule_errors(py: Python<'_>, e: &RuleErrors) -> PyErr {
+    let code = e.code();
+    let err = match code.split_once('.').map(|(p, _)| p) {
+        Some("limit") => LimitError::new_err(e.render()),
+        _ => RuleError::new_err(e.render()),
+    };
+    let set = || -> PyResult<()> {
+        let v = err.value(py);
+        v.setattr("code", code)?;
+        match e.diagnostics.iter().find(|d| d.is_error()) {
+            Some(d) => v.setattr("location", rule_location_dict(py, d)?)?,
+            None => v.setattr("location", py.None())?,
+        }
+        let list = PyList::empty(py);
+        for d in &e.diagnostics {
+            list.append(diagnostic_dict(py, d)?)?;
+        }
+        v.setattr("errors", list)?;
+        Ok(())
+    };
+    match set() {
+        Ok(()) => err,
+        Err(e) => e,
+    }
+}
+
 /// A failure as a dict: `code`, `location`, `message` and, for duplicates, `first_row`.
 pub(crate) fn failure_dict<'py>(py: Python<'py>, f: &Failure) -> PyResult<Bound<'py, PyDict>> {
     let d = PyDict::new(py);
@@ -135,12 +235,7 @@ pub(crate) fn failure_dict<'py>(py: Python<'py>, f: &Failure) -> PyResult<Bound<
 
 /// The exception for `first` (class by code prefix), with `errors` listing `all`.
 pub(crate) fn to_py_all(py: Python<'_>, first: &Failure, message: &str, all: &[Failure]) -> PyErr {
-    let err = match first.code.split_once('.').map(|(p, _)| p) {
-        Some("data") => DataError::new_err(message.to_owned()),
-        Some("rule") => RuleError::new_err(message.to_owned()),
-        Some("limit") => LimitError::new_err(message.to_owned()),
-        _ => OkoError::new_err(message.to_owned()),
-    };
+    let err = exception_for(&first.code, message);
     let set = || -> PyResult<()> {
         let v = err.value(py);
         v.setattr("code", &first.code)?;

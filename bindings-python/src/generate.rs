@@ -1,12 +1,13 @@
 //! `oko.generate`: the core's deterministic synthetic district or region, with its ground
 //! truth, for demos and notebooks.
 
+use crate::convert::json_to_py;
 use crate::dataset::PyDataset;
 use crate::errors::guard;
 use oko::GeneratorConfig;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
-use pyo3::types::{PyBool, PyDict, PyFloat, PyInt, PyList};
+use pyo3::types::{PyBool, PyDict, PyFloat, PyInt};
 use serde_json::{Map, Value};
 
 /// A generated dataset with what was planted in it.
@@ -15,34 +16,6 @@ pub struct PyGenerated {
     dataset: Py<PyDataset>,
     truth: Value,
     config: Value,
-}
-
-/// A JSON value as Python objects (dicts, lists, str, int, float, bool, None).
-fn to_py<'py>(py: Python<'py>, v: &Value) -> PyResult<Bound<'py, PyAny>> {
-    Ok(match v {
-        Value::Null => py.None().into_bound(py),
-        Value::Bool(b) => PyBool::new(py, *b).to_owned().into_any(),
-        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
-            (Some(i), _, _) => i.into_pyobject(py)?.into_any(),
-            (_, Some(u), _) => u.into_pyobject(py)?.into_any(),
-            (_, _, f) => f.unwrap_or(f64::NAN).into_pyobject(py)?.into_any(),
-        },
-        Value::String(s) => s.into_pyobject(py)?.into_any(),
-        Value::Array(a) => {
-            let list = PyList::empty(py);
-            for x in a {
-                list.append(to_py(py, x)?)?;
-            }
-            list.into_any()
-        }
-        Value::Object(o) => {
-            let d = PyDict::new(py);
-            for (k, x) in o {
-                d.set_item(k, to_py(py, x)?)?;
-            }
-            d.into_any()
-        }
-    })
 }
 
 /// The ground truth as JSON, with `schools` as an object of id → anomalies.
@@ -78,13 +51,13 @@ impl PyGenerated {
     /// ``low_results``.
     #[getter]
     fn truth<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.truth)
+        json_to_py(py, &self.truth)
     }
 
     /// The generator's configuration (preset with overrides applied), as a dict.
     #[getter]
     fn config<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        to_py(py, &self.config)
+        json_to_py(py, &self.config)
     }
 
     /// The generated data as a dict of pyarrow Tables with oko's canonical columns (see

@@ -58,7 +58,7 @@ fn entity_id(ds: &Dataset, level: Level, entity: u32) -> String {
 }
 
 /// The index of an entity id at a level.
-fn entity_index(ds: &Dataset, level: Level, id: &str) -> Option<u32> {
+pub(crate) fn entity_index(ds: &Dataset, level: Level, id: &str) -> Option<u32> {
     match level {
         Level::Class => ds.class_index(id),
         Level::Grade => {
@@ -77,7 +77,7 @@ fn entity_index(ds: &Dataset, level: Level, id: &str) -> Option<u32> {
     }
 }
 
-fn level_of(s: &str) -> PyResult<Level> {
+pub(crate) fn level_of(s: &str) -> PyResult<Level> {
     Level::parse(s).ok_or_else(|| {
         PyValueError::new_err(
             "level must be one of class, grade, teacher, school, municipality, region",
@@ -109,16 +109,10 @@ fn build_batch(ds: &Dataset, agg: &Aggregates, labels: &[String]) -> Result<Reco
                 ind.push(i.id());
                 value.push(match v.value {
                     None => None,
-                    Some(d) => Some(scaled(d, SCALE).ok_or_else(|| {
-                        Failure {
-                            code: "limit.decimal_range".to_owned(),
-                            message: "limit.decimal_range: an indicator value does not fit \
-                                  decimal128(38, 28)"
-                                .to_owned(),
-                            location: None,
-                            first_row: None,
-                        }
-                    })?),
+                    Some(d) => Some(
+                        scaled(d, SCALE)
+                            .ok_or_else(|| Failure::decimal_range("an indicator value"))?,
+                    ),
                 });
                 n.push(i64::try_from(v.n).unwrap_or(i64::MAX));
                 limited.push(v.limited);
@@ -150,14 +144,14 @@ fn build_batch(ds: &Dataset, agg: &Aggregates, labels: &[String]) -> Result<Reco
 }
 
 /// Presentation: one decimal place, half away from zero.
-fn fmt1(d: Decimal) -> String {
+pub(crate) fn fmt1(d: Decimal) -> String {
     format!(
         "{:.1}",
         d.round_dp_with_strategy(1, RoundingStrategy::MidpointAwayFromZero)
     )
 }
 
-fn escape(s: &str) -> String {
+pub(crate) fn escape(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -364,24 +358,36 @@ pub fn aggregate(
         guard(|| {
             let empty = ScaleSet::default();
             let agg = oko::aggregate(&ds, scales.as_deref().unwrap_or(&empty), options);
-            let labels: Vec<String> = agg.scopes().iter().map(|s| s.label(&ds)).collect();
+            let labels = scope_labels(&ds, &agg);
             (agg, labels)
         })
     })?;
-    let mut by_label: HashMap<String, Option<u32>> = HashMap::new();
-    for (i, l) in labels.iter().enumerate() {
-        by_label
-            .entry(l.clone())
-            .and_modify(|e| *e = None)
-            .or_insert(Some(i as u32));
+    Ok(PyIndicators::new(ds, agg, labels))
+}
+
+/// The label of every scope of `agg`, in its order (compute with the GIL released).
+pub(crate) fn scope_labels(ds: &Dataset, agg: &Aggregates) -> Vec<String> {
+    agg.scopes().iter().map(|s| s.label(ds)).collect()
+}
+
+impl PyIndicators {
+    /// Wraps aggregates (from `aggregate` or an evaluation) with their scope labels.
+    pub(crate) fn new(ds: Arc<Dataset>, agg: Aggregates, labels: Vec<String>) -> Self {
+        let mut by_label: HashMap<String, Option<u32>> = HashMap::new();
+        for (i, l) in labels.iter().enumerate() {
+            by_label
+                .entry(l.clone())
+                .and_modify(|e| *e = None)
+                .or_insert(Some(i as u32));
+        }
+        PyIndicators {
+            ds,
+            agg: Arc::new(agg),
+            labels,
+            by_label,
+            batch: OnceLock::new(),
+        }
     }
-    Ok(PyIndicators {
-        ds,
-        agg: Arc::new(agg),
-        labels,
-        by_label,
-        batch: OnceLock::new(),
-    })
 }
 
 /// The built-in indicators: a list of dicts with ``id``, ``name_ru``, ``name_en``,
@@ -406,7 +412,7 @@ pub fn indicator_catalogue(py: Python<'_>) -> PyResult<Bound<'_, PyList>> {
 }
 
 /// The serde name of a unit enum (`percent`, `marks`, ...).
-fn enum_text<T: serde::Serialize>(v: &T) -> String {
+pub(crate) fn enum_text<T: serde::Serialize>(v: &T) -> String {
     serde_json::to_value(v)
         .ok()
         .and_then(|v| v.as_str().map(str::to_owned))

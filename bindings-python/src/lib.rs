@@ -7,12 +7,19 @@
 //!   canonical tables out;
 //! - [`indicators`]: `aggregate`, `Indicators`, `indicator_catalogue`;
 //! - [`generate`]: the synthetic district;
-//! - [`errors`]: exception classes by code prefix, panics caught at the boundary.
+//! - [`rules`]: `Rules`, `load_rules`, `shipped_rules` (rule files compiled by the core);
+//! - [`evaluation`]: `evaluate`, `Evaluation` (report tables, `explain`, `to_json`), `View`
+//!   and the notebook language;
+//! - [`errors`]: exception classes by code prefix, panics caught at the boundary;
+//! - [`convert`]: JSON values to and from Python objects.
 
+mod convert;
 mod dataset;
 mod errors;
+mod evaluation;
 mod generate;
 mod indicators;
+mod rules;
 
 use pyo3::prelude::*;
 
@@ -24,5 +31,7 @@ fn _oko(m: &Bound<'_, PyModule>) -> PyResult<()> {
     dataset::register(m)?;
     indicators::register(m)?;
     generate::register(m)?;
+    rules::register(m)?;
+    evaluation::register(m)?;
     Ok(())
 }

@@ -1,8 +1,10 @@
-"""Shared fixtures: a tiny generated district and converters to every input kind."""
+"""Shared fixtures: generated districts, the shipped rules, converters to every input kind."""
 
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
+from pathlib import Path
 from typing import Any, Callable
 
 import pandas as pd
@@ -40,6 +42,36 @@ def tiny_tables(tiny: oko.Generated) -> dict[str, pa.Table]:
     return tiny.tables()
 
 
+# The repository's root (tests/cases, rules/).
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="session")
+def district() -> oko.Generated:
+    """The sample district of ``oko demo`` (24 schools), seed 1."""
+    return oko.generate("district", seed=1)
+
+
+@pytest.fixture(scope="session")
+def shipped() -> oko.Rules:
+    """The shipped rulesets."""
+    return oko.shipped_rules()
+
+
+@pytest.fixture(scope="session")
+def district_eval(district: oko.Generated, shipped: oko.Rules) -> oko.Evaluation:
+    """The shipped rules over the sample district."""
+    return oko.evaluate(shipped, district.dataset)
+
+
+@pytest.fixture(autouse=True)
+def _language_restored() -> Iterator[None]:
+    """Every test starts in Russian and leaves the language as it found it."""
+    oko.set_language("ru")
+    yield
+    oko.set_language("ru")
+
+
 def debug_hook(name: str) -> Any:
     """A hidden test hook of the extension (built with the `debug-hooks` feature), or skip.
 
@@ -53,4 +85,4 @@ def debug_hook(name: str) -> Any:
     return hook
 
 
-__all__ = ["KINDS", "convert", "debug_hook", "pd"]
+__all__ = ["KINDS", "REPO", "convert", "debug_hook", "pd"]

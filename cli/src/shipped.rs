@@ -1,30 +1,12 @@
-//! The rulesets shipped in `rules/`, embedded in the binary so that `oko demo` and
-//! `oko evaluate` work without a checkout; `--rules` replaces them.
+//! Rule files for `oko demo`, `oko evaluate` and `oko validate`: the shipped rulesets come
+//! from the core ([`oko::rules::shipped`], embedded so that the binary works without a
+//! checkout); `--rules` files are read here.
 
 use oko::rules::RuleSource;
 
-/// (file name, text) of every shipped ruleset, in load order (scales first).
-pub const SHIPPED: &[(&str, &str)] = &[
-    (
-        "rules/scales-2025.toml",
-        include_str!("../../rules/scales-2025.toml"),
-    ),
-    (
-        "rules/district-low-results.toml",
-        include_str!("../../rules/district-low-results.toml"),
-    ),
-    (
-        "rules/objectivity.toml",
-        include_str!("../../rules/objectivity.toml"),
-    ),
-];
-
-/// The shipped rulesets as sources.
+/// The shipped rulesets as sources, in load order (the core's one list).
 pub fn sources() -> Vec<RuleSource> {
-    SHIPPED
-        .iter()
-        .map(|(name, text)| RuleSource::toml(*name, *text))
-        .collect()
+    oko::rules::shipped()
 }
 
 /// Reads rule files from paths (`.toml` or `.json`).

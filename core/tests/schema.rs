@@ -51,3 +51,29 @@ fn the_schema_rejects_what_the_compiler_rejects() {
         "source": {"document": "d"}, "rules": [{"id": "r", "level": "school", "when": "true", "message": {"ru": "", "en": ""}, "typo": 1}]});
     assert!(!validator.is_valid(&bad));
 }
+
+#[test]
+fn every_rule_file_is_shipped_and_the_shipped_rules_compile() {
+    let mut files: Vec<String> = std::fs::read_dir(repo().join("rules"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "toml"))
+        .map(|p| format!("rules/{}", p.file_name().unwrap().to_string_lossy()))
+        .collect();
+    files.sort();
+    let mut listed: Vec<String> = oko::rules::SHIPPED
+        .iter()
+        .map(|(n, _)| (*n).to_owned())
+        .collect();
+    listed.sort();
+    assert_eq!(
+        files, listed,
+        "rules/*.toml and oko::rules::SHIPPED (core/src/rules/shipped.rs) differ: list every shipped file there, in load order"
+    );
+    for (name, text) in oko::rules::SHIPPED {
+        let on_disk = std::fs::read_to_string(repo().join(name)).unwrap();
+        assert_eq!(&on_disk, text, "{name}");
+    }
+    oko::rules::compile(&oko::rules::shipped(), &oko::rules::RuleLimits::default())
+        .unwrap_or_else(|e| panic!("{e}"));
+}

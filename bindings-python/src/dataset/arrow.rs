@@ -24,6 +24,7 @@ use arrow_schema::{DataType, SchemaRef, TimeUnit};
 use oko::{CellValue, TableSource};
 use rust_decimal::Decimal;
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// One column of one batch, downcast.
 enum Column {
@@ -277,6 +278,9 @@ pub(crate) struct ArrowTable {
     /// First row of each batch.
     starts: Vec<usize>,
     rows: usize,
+    /// The batch of the last cell read: the builder reads row after row, so the next cell is
+    /// almost always in it (a table read by pyarrow's CSV reader has hundreds of batches).
+    last: AtomicUsize,
 }
 
 impl ArrowTable {
@@ -300,6 +304,7 @@ impl ArrowTable {
             batches: cols,
             starts,
             rows,
+            last: AtomicUsize::new(0),
         }
     }
 
@@ -354,9 +359,18 @@ impl TableSource for ArrowTable {
     }
 
     fn cell(&self, row: usize, column: usize) -> CellValue<'_> {
-        let b = match self.starts.binary_search(&row) {
-            Ok(b) => b,
-            Err(b) => b - 1,
+        let last = self.last.load(Ordering::Relaxed);
+        let in_last = self.starts.get(last).is_some_and(|&s| row >= s)
+            && self.starts.get(last + 1).is_none_or(|&next| row < next);
+        let b = if in_last {
+            last
+        } else {
+            let b = match self.starts.binary_search(&row) {
+                Ok(b) => b,
+                Err(b) => b - 1,
+            };
+            self.last.store(b, Ordering::Relaxed);
+            b
         };
         self.batches[b][column].cell(row - self.starts[b])
     }

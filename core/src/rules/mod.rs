@@ -13,6 +13,7 @@ mod ir;
 mod lint;
 mod output;
 mod raw;
+mod shipped;
 mod source;
 
 pub use compile::{RuleLimits, codes, compile};
@@ -31,4 +32,5 @@ pub use raw::{
     ParamValue, RawBand, RawClassBand, RawClassification, RawCondition, RawMinimum, RawObjectivity,
     RawParam, RawRange, RawRule, RawRuleset, RawScale, RawScope, SourceRef, Text, json_schema,
 };
+pub use shipped::{SHIPPED, shipped};
 pub use source::{Format, KeyPath, PathStep, Position, RuleSource};
