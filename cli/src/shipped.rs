@@ -13,6 +13,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "rules/district-low-results.toml",
         include_str!("../../rules/district-low-results.toml"),
     ),
+    (
+        "rules/gia-risk-group.toml",
+        include_str!("../../rules/gia-risk-group.toml"),
+    ),
 ];
 
 /// The shipped rulesets as sources.

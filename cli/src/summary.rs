@@ -133,7 +133,11 @@ pub fn completion_table(ds: &Dataset, agg: &Aggregates) -> String {
     out
 }
 
-/// Per-school labels with the findings behind them, in Russian or English.
+/// Most labelled entities listed per ruleset; the rest are counted.
+const MAX_LABELS_SHOWN: usize = 12;
+
+/// Per-entity labels with the findings behind them, in Russian or English. Each ruleset
+/// starts with its label counts; at most [`MAX_LABELS_SHOWN`] labelled entities are listed.
 pub fn findings_table(report: &oko::rules::Report, en: bool) -> String {
     let mut out = String::new();
     for rs in &report.rulesets {
@@ -158,34 +162,84 @@ pub fn findings_table(report: &oko::rules::Report, en: bool) -> String {
             .map(|c| format!(", cl. {c}"))
             .unwrap_or_default();
         out.push_str(&format!("\n{title} ({}{clause})\n", rs.id));
+        // Label counts, in first-seen order.
+        let mut counts: Vec<(&str, &str, usize)> = Vec::new();
         for l in &labels {
-            let t = if en { &l.title.en } else { &l.title.ru };
-            let n = findings
+            match counts
+                .iter_mut()
+                .find(|(c, lab, _)| *c == l.classification && *lab == l.label)
+            {
+                Some(c) => c.2 += 1,
+                None => counts.push((&l.classification, &l.label, 1)),
+            }
+        }
+        for (classification, label, n) in &counts {
+            let title = labels
                 .iter()
-                .filter(|f| f.entity.id == l.entity.id)
-                .count();
+                .find(|l| l.classification == *classification && l.label == *label)
+                .map(|l| {
+                    if en {
+                        l.title.en.as_str()
+                    } else {
+                        l.title.ru.as_str()
+                    }
+                })
+                .unwrap_or(label);
+            out.push_str(&format!("  [{classification}] {title}: {n}\n"));
+        }
+        let width = labels
+            .iter()
+            .map(|l| l.entity.id.chars().count())
+            .chain(findings.iter().map(|f| f.entity.id.chars().count()))
+            .max()
+            .unwrap_or(6)
+            .max(6);
+        for l in labels.iter().take(MAX_LABELS_SHOWN) {
+            let t = if en { &l.title.en } else { &l.title.ru };
+            let scope = l
+                .scope
+                .as_deref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default();
+            let mine: Vec<&&oko::rules::Finding> = findings
+                .iter()
+                .filter(|f| f.entity.id == l.entity.id && (l.scope.is_none() || f.scope == l.scope))
+                .collect();
             out.push_str(&format!(
-                "  {} {} — {t}: {n} finding(s)\n",
-                cell(&l.entity.id, 6),
-                l.entity.name
+                "  {} {}{scope} — {t}: {} finding(s)\n",
+                cell(&l.entity.id, width),
+                l.entity.name,
+                mine.len()
             ));
-            for f in findings.iter().filter(|f| f.entity.id == l.entity.id) {
+            for f in mine {
                 out.push_str(&format!(
                     "      · {}\n",
                     if en { &f.message.en } else { &f.message.ru }
                 ));
             }
         }
+        if labels.len() > MAX_LABELS_SHOWN {
+            out.push_str(&format!(
+                "  … and {} more label(s)\n",
+                labels.len() - MAX_LABELS_SHOWN
+            ));
+        }
         let unlabelled: Vec<&&oko::rules::Finding> = findings
             .iter()
             .filter(|f| !labels.iter().any(|l| l.entity.id == f.entity.id))
             .collect();
-        for f in unlabelled {
+        for f in unlabelled.iter().take(MAX_LABELS_SHOWN) {
             out.push_str(&format!(
                 "  {} {} · {}\n",
-                cell(&f.entity.id, 6),
+                cell(&f.entity.id, width),
                 f.entity.name,
                 if en { &f.message.en } else { &f.message.ru }
+            ));
+        }
+        if unlabelled.len() > MAX_LABELS_SHOWN {
+            out.push_str(&format!(
+                "  … and {} more finding(s) without a label\n",
+                unlabelled.len() - MAX_LABELS_SHOWN
             ));
         }
         let undetermined = report

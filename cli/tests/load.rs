@@ -77,6 +77,7 @@ fn snapshot(ds: &Dataset, scales: &ScaleSet) -> BTreeMap<Key, IndicatorValue> {
                 Level::School => ds.schools()[e].id.clone(),
                 Level::Municipality => ds.municipalities()[e].id.clone(),
                 Level::Region => "region".to_owned(),
+                Level::Student => ds.students().id(cell.entity).to_owned(),
             };
             for &ind in Indicator::ALL {
                 if let Some(v) = agg.value(level, cell.entity, cell.scope, ind) {

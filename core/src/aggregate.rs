@@ -31,6 +31,9 @@ pub enum Level {
     Municipality,
     /// The region (everything in the dataset).
     Region,
+    /// A student: rules read (student, subject) profiles at this level (see
+    /// [`Profiles`](crate::Profiles)); it has no aggregated cells and is not in [`Level::ALL`].
+    Student,
 }
 
 impl Level {
@@ -53,12 +56,16 @@ impl Level {
             Level::School => "school",
             Level::Municipality => "municipality",
             Level::Region => "region",
+            Level::Student => "student",
         }
     }
 
-    /// Parses an identifier.
+    /// Parses an identifier (any level, `student` included).
     pub fn parse(s: &str) -> Option<Level> {
-        Level::ALL.into_iter().find(|l| l.as_str() == s)
+        Level::ALL
+            .into_iter()
+            .chain([Level::Student])
+            .find(|l| l.as_str() == s)
     }
 }
 
@@ -292,7 +299,16 @@ pub fn aggregate(ds: &Dataset, scales: &ScaleSet, options: AggregateOptions) -> 
         scopes,
         thresholds,
         max_scores,
-        levels: vec![class, grade, teacher, school, municipality, region],
+        // The student level has no cells: its rules read profiles (crate::profiles).
+        levels: vec![
+            class,
+            grade,
+            teacher,
+            school,
+            municipality,
+            region,
+            LevelCells::default(),
+        ],
         options,
     }
 }
@@ -313,7 +329,7 @@ fn scope_key(ds: &Dataset, s: &Scope) -> (u8, String, u8, AcademicYear, String) 
     }
 }
 
-fn scope_thresholds(ds: &Dataset, scales: &ScaleSet, s: &Scope) -> (Thresholds, u16) {
+pub(crate) fn scope_thresholds(ds: &Dataset, scales: &ScaleSet, s: &Scope) -> (Thresholds, u16) {
     let Scope::Procedure { procedure } = *s else {
         return (Thresholds::default(), 0);
     };

@@ -14,6 +14,7 @@ mod ids;
 mod indicators;
 mod mark;
 mod procedure;
+mod profiles;
 pub mod rules;
 mod scale;
 pub mod stats;
@@ -27,9 +28,10 @@ pub use procedure::{AcademicYear, Period, Procedure, ProcedureKind, Task};
 pub use scale::{Band, GroupCondition, MinimumScores, Scale, ScaleError};
 
 pub use aggregate::{AggregateOptions, Aggregates, Cell, Level, Scope, aggregate};
-pub use generate::{Generated, GeneratorConfig, GroundTruth, generate};
+pub use generate::{Anomaly, Generated, GeneratorConfig, GroundTruth, generate};
 pub use indicators::{
     CellState, Indicator, IndicatorInfo, IndicatorValue, MarkCounts, OutcomeCounts, ScoreHistogram,
     Source, StaffCounts, Threshold, Thresholds, Unit, compute, median,
 };
+pub use profiles::{ProfileOptions, Profiles, student_profiles};
 pub use scale::ScaleSet;

@@ -10,8 +10,9 @@
 //! | `school.kind`, `school.selective`, `school.rural`, `context.low_income` | attributes of the row's school |
 //! | `procedure.kind`, `procedure.subject`, `procedure.grade` | the row's procedure |
 //! | `findings("rule")`, `undetermined("rule")` | how many findings (or unknown outcomes) an earlier rule of the same level gave the row's entity |
+//! | `failing_marks`, `internal_marks`, `last_internal_mark`, `trials`, `trials_below_min`, `trial_trend` (pp), `last_trial_percent`, `attendance`, `subject`, `grade` (also as `student.<name>`) | columns of the row's student profile (student level, `profiles` rows; see `oko::Profiles`) |
 
-use super::ir::{Attr, Input, ParamConst, RowSource};
+use super::ir::{Attr, Input, ParamConst, ProfileField, RowSource};
 use crate::aggregate::Level;
 use crate::expr::{Binding, Catalogue, Type};
 use crate::indicators::{Indicator, Source, Unit};
@@ -52,6 +53,7 @@ pub(crate) fn is_ancestor(level: Level, up: Level) -> bool {
         School => matches!(up, School | Municipality | Region),
         Municipality => matches!(up, Municipality | Region),
         Region => up == Region,
+        Student => matches!(up, Student | Class | Grade | School | Municipality | Region),
     }
 }
 
@@ -75,7 +77,7 @@ impl RuleCatalogue<'_> {
             RowSource::Marks => ind.info().source == Source::Marks,
             RowSource::Outcomes => ind.info().source == Source::Outcomes,
             RowSource::Staff => ind.info().source == Source::Staff,
-            RowSource::Entity => false,
+            RowSource::Entity | RowSource::Profiles => false,
         };
         if !applies || at.is_some_and(|l| !is_ancestor(self.level, l)) {
             return None;
@@ -92,6 +94,19 @@ impl RuleCatalogue<'_> {
     }
 }
 
+impl RuleCatalogue<'_> {
+    fn profile(&self, name: &str) -> Option<Binding> {
+        let f = ProfileField::ALL.into_iter().find(|f| f.name() == name)?;
+        let ty = match f {
+            ProfileField::TrialTrend => Type::Points,
+            ProfileField::LastTrialPercent | ProfileField::Attendance => Type::Percent,
+            ProfileField::Subject => Type::Str,
+            _ => Type::Number,
+        };
+        Some(self.bind(Input::Profile(f), ty))
+    }
+}
+
 impl Catalogue for RuleCatalogue<'_> {
     fn name(&self, path: &[&str]) -> Option<Binding> {
         match path {
@@ -99,8 +114,12 @@ impl Catalogue for RuleCatalogue<'_> {
                 if let Some(k) = self.derived.iter().position(|(n, _)| n == name) {
                     return Some(self.bind(Input::Derived(k), self.derived[k].1));
                 }
+                if self.source == RowSource::Profiles {
+                    return self.profile(name);
+                }
                 self.indicator(None, false, name)
             }
+            ["student", name] if self.source == RowSource::Profiles => self.profile(name),
             ["self", name] => self.indicator(None, false, name),
             ["param", p] => {
                 let k = self.params.iter().position(|(n, _)| n == p)?;

@@ -149,11 +149,12 @@ fn parse_scope(
         Some("outcomes") => RowSource::Outcomes,
         Some("staff") => RowSource::Staff,
         Some("entity") => RowSource::Entity,
+        Some("profiles") => RowSource::Profiles,
         Some(other) => {
             ctx.err(
                 codes::INVALID_VALUE,
                 format!(
-                    "unknown scope source `{other}` (procedures, marks, outcomes, staff, entity)"
+                    "unknown scope source `{other}` (procedures, marks, outcomes, staff, entity, profiles)"
                 ),
                 &path.key("source"),
             );
@@ -186,6 +187,17 @@ fn parse_scope(
         }
     }
     (source, f)
+}
+
+/// The student level reads profiles only, and profiles belong to the student level.
+fn check_student_source(ctx: &mut Ctx<'_>, level: Level, source: RowSource, path: &KeyPath) {
+    if (level == Level::Student) != (source == RowSource::Profiles) {
+        ctx.err(
+            codes::INVALID_VALUE,
+            "the student level reads `profiles` rows (scope.source = \"profiles\"), and only it does",
+            &path.key("scope").key("source"),
+        );
+    }
 }
 
 /// Placeholders `{name}` in a message template.
@@ -632,6 +644,7 @@ fn compile_rule(
         syntax_only(ctx, [(&r.when, path.key("when"))], &limits.expr);
         return None;
     };
+    check_student_source(ctx, level, source, path);
     let kr: Vec<KnownRule<'_>> = known
         .iter()
         .map(|(i, id, rs, l)| KnownRule {
@@ -757,6 +770,7 @@ fn compile_classification(
     }
     let (source, filter) = parse_scope(ctx, &c.scope, RowSource::Entity, &path.key("scope"));
     let level = level?;
+    check_student_source(ctx, level, source, path);
     let kr: Vec<KnownRule<'_>> = known
         .iter()
         .map(|(i, id, rs, l)| KnownRule {

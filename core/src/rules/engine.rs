@@ -13,6 +13,7 @@ use crate::dataset::Dataset;
 use crate::expr::{Column, Datum, Frame, Program, Reason, Type, Value, eval};
 use crate::indicators::IndicatorValue;
 use crate::procedure::AcademicYear;
+use crate::profiles::{ProfileOptions, Profiles, student_profiles};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::HashMap;
 
@@ -85,6 +86,7 @@ pub fn evaluate(
         agg: &agg,
         prev: prev_scopes(ds, agg.scopes()),
         findings_count: HashMap::new(),
+        profiles: profile_sets(rules, ds),
     };
     let mut report = Report {
         rulesets: rules.rulesets.clone(),
@@ -187,6 +189,41 @@ fn prev_scopes(ds: &Dataset, scopes: &[Scope]) -> Vec<Option<u32>> {
 struct Row {
     entity: u32,
     scope: Option<u32>,
+    /// For `profiles` rows: (profile set, profile row).
+    profile: Option<(u32, u32)>,
+}
+
+/// The profile options a rule's scope asks for.
+fn profile_options(filter: &ScopeFilter) -> ProfileOptions {
+    ProfileOptions {
+        kinds: filter.kinds.clone(),
+        periods: filter.periods.clone(),
+    }
+}
+
+/// The student profiles every `profiles` rule needs, computed once per distinct options.
+fn profile_sets(rules: &Rules, ds: &Dataset) -> Vec<(ProfileOptions, Profiles)> {
+    let mut out: Vec<(ProfileOptions, Profiles)> = Vec::new();
+    let filters = rules
+        .rules
+        .iter()
+        .filter(|r| r.source == RowSource::Profiles)
+        .map(|r| &r.filter)
+        .chain(
+            rules
+                .classifications
+                .iter()
+                .filter(|c| c.source == RowSource::Profiles)
+                .map(|c| &c.filter),
+        );
+    for f in filters {
+        let opts = profile_options(f);
+        if !out.iter().any(|(o, _)| *o == opts) {
+            let p = student_profiles(ds, &rules.scales, &opts);
+            out.push((opts, p));
+        }
+    }
+    out
 }
 
 struct Cols {
@@ -210,6 +247,8 @@ struct Engine<'a> {
     prev: Vec<Option<u32>>,
     /// Per rule index: (findings, undetermined) per entity of its level.
     findings_count: HashMap<usize, (Vec<u32>, Vec<u32>)>,
+    /// Student profiles per distinct options of the `profiles` rules.
+    profiles: Vec<(ProfileOptions, Profiles)>,
 }
 
 fn scope_year(ds: &Dataset, s: &Scope) -> Option<AcademicYear> {
@@ -250,8 +289,12 @@ impl Engine<'_> {
                 .map(|entity| Row {
                     entity,
                     scope: None,
+                    profile: None,
                 })
                 .collect();
+        }
+        if source == RowSource::Profiles {
+            return self.profile_rows(filter, years);
         }
         let scopes = self.agg.scopes();
         let ok: Vec<bool> = scopes
@@ -290,8 +333,95 @@ impl Engine<'_> {
             .map(|c| Row {
                 entity: c.entity,
                 scope: Some(c.scope),
+                profile: None,
             })
             .collect()
+    }
+
+    /// The profile rows of the student level that pass the filter (subjects, the student's
+    /// grade) and the ruleset's years.
+    fn profile_rows(&self, filter: &ScopeFilter, years: &[AcademicYear]) -> Vec<Row> {
+        let opts = profile_options(filter);
+        let Some(set) = self.profiles.iter().position(|(o, _)| *o == opts) else {
+            return Vec::new();
+        };
+        let p = &self.profiles[set].1;
+        let subjects: Vec<bool> = self
+            .ds
+            .subjects()
+            .names()
+            .map(|n| filter.subjects.is_empty() || filter.subjects.iter().any(|s| s == n))
+            .collect();
+        let class = self.ds.students().class();
+        let classes = self.ds.classes();
+        (0..p.len())
+            .filter(|&i| {
+                let grade = classes[class[p.student[i] as usize] as usize].grade;
+                subjects[p.subject[i] as usize]
+                    && (filter.grades.is_empty() || filter.grades.contains(&grade))
+                    && (years.is_empty() || years.contains(&p.year(i)))
+            })
+            .map(|i| Row {
+                entity: p.student[i],
+                scope: None,
+                profile: Some((set as u32, i as u32)),
+            })
+            .collect()
+    }
+
+    /// A column of the rows' profiles.
+    fn profile_column(&self, f: ProfileField, rows: &[Row], missing: Reason) -> Column {
+        let get = |r: &Row| {
+            r.profile
+                .map(|(set, i)| (&self.profiles[set as usize].1, i as usize))
+        };
+        let num = |g: &dyn Fn(&Profiles, usize) -> Option<Decimal>| {
+            rows.iter()
+                .map(|r| get(r).and_then(|(p, i)| g(p, i)))
+                .collect::<Vec<_>>()
+        };
+        let students = self.ds.students();
+        match f {
+            ProfileField::InternalMarks => Column::numbers(
+                num(&|p, i| Some(Decimal::from(p.internal_marks(i)))),
+                missing,
+            ),
+            ProfileField::FailingMarks => {
+                Column::numbers(num(&|p, i| p.failing_marks(i).map(Decimal::from)), missing)
+            }
+            ProfileField::LastInternalMark => Column::numbers(
+                num(&|p, i| p.last_internal_mark(i).map(Decimal::from)),
+                missing,
+            ),
+            ProfileField::Trials => {
+                Column::numbers(num(&|p, i| Some(Decimal::from(p.trials(i)))), missing)
+            }
+            ProfileField::TrialsBelowMin => Column::numbers(
+                num(&|p, i| p.trials_below_min(i).map(Decimal::from)),
+                missing,
+            ),
+            ProfileField::TrialTrend => Column::points(num(&|p, i| p.trial_trend(i)), missing),
+            ProfileField::LastTrialPercent => {
+                Column::percents(num(&|p, i| p.last_trial_percent(i)), missing)
+            }
+            ProfileField::Attendance => Column::percents(
+                num(&|p, i| students.attendance()[p.student[i] as usize]),
+                missing,
+            ),
+            ProfileField::Subject => Column::strings(
+                rows.iter()
+                    .map(|r| get(r).map(|(p, i)| self.ds.subjects().name(p.subject[i]).to_owned()))
+                    .collect(),
+                missing,
+            ),
+            ProfileField::Grade => Column::numbers(
+                num(&|p, i| {
+                    let c = students.class()[p.student[i] as usize];
+                    Some(Decimal::from(self.ds.classes()[c as usize].grade))
+                }),
+                missing,
+            ),
+        }
     }
 
     fn input_name(&self, input: &Input, ruleset: usize, values: &[(String, Program)]) -> String {
@@ -316,6 +446,7 @@ impl Engine<'_> {
                 format!("param.{}", self.rules.rulesets[ruleset].parameters[*k].name)
             }
             Input::Derived(k) => values[*k].0.clone(),
+            Input::Profile(f) => f.name().to_owned(),
             Input::Attr(a) => match a {
                 Attr::SchoolKind => "school.kind".into(),
                 Attr::SchoolSelective => "school.selective".into(),
@@ -415,6 +546,7 @@ impl Engine<'_> {
                 }
             }
             Input::Derived(_) => Column::unknown(rows.len(), missing()),
+            Input::Profile(f) => self.profile_column(*f, rows, missing()),
             Input::Attr(a) => {
                 let school = |r: &Row| {
                     self.school_of(level, r.entity)
@@ -576,6 +708,7 @@ impl Engine<'_> {
                     Input::Param(_) => (EvidenceRole::Parameter, None, false, value),
                     Input::Derived(_) => (EvidenceRole::Derived, None, false, value),
                     Input::Attr(_) => (EvidenceRole::Attribute, None, false, value),
+                    Input::Profile(_) => (EvidenceRole::Indicator, None, false, value),
                     Input::Findings { .. } => (EvidenceRole::Findings, None, false, value),
                 };
                 Evidence {
@@ -608,6 +741,15 @@ impl Engine<'_> {
     }
 
     fn scope_label(&self, row: Row) -> Option<String> {
+        if let Some((set, i)) = row.profile {
+            let p = &self.profiles[set as usize].1;
+            let i = i as usize;
+            return Some(format!(
+                "{} {}",
+                self.ds.subjects().name(p.subject[i]),
+                p.year(i)
+            ));
+        }
         row.scope
             .map(|s| self.agg.scopes()[s as usize].label(self.ds))
     }

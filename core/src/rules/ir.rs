@@ -71,6 +71,66 @@ pub enum RowSource {
     Staff,
     /// One row per entity, no scope.
     Entity,
+    /// One row per (student, subject, year) profile; the student level only.
+    Profiles,
+}
+
+/// A column of a student profile (see [`Profiles`](crate::Profiles)), readable by rules of
+/// the student level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProfileField {
+    /// `internal_marks`: internal marks counted (exempt excluded).
+    InternalMarks,
+    /// `failing_marks`: internal marks 1, 2 or «н/а».
+    FailingMarks,
+    /// `last_internal_mark`: the latest period's mark.
+    LastInternalMark,
+    /// `trials`: trial-type results.
+    Trials,
+    /// `trials_below_min`: trial-type results below the minimum.
+    TrialsBelowMin,
+    /// `trial_trend`: latest minus previous trial completion, percentage points.
+    TrialTrend,
+    /// `last_trial_percent`: completion of the latest trial, percent.
+    LastTrialPercent,
+    /// `attendance`: the student's attendance, percent.
+    Attendance,
+    /// `subject`: the profile's subject.
+    Subject,
+    /// `grade`: the student's grade.
+    Grade,
+}
+
+impl ProfileField {
+    /// Every field, in catalogue order.
+    pub const ALL: [ProfileField; 10] = [
+        ProfileField::InternalMarks,
+        ProfileField::FailingMarks,
+        ProfileField::LastInternalMark,
+        ProfileField::Trials,
+        ProfileField::TrialsBelowMin,
+        ProfileField::TrialTrend,
+        ProfileField::LastTrialPercent,
+        ProfileField::Attendance,
+        ProfileField::Subject,
+        ProfileField::Grade,
+    ];
+
+    /// The name rules use.
+    pub fn name(self) -> &'static str {
+        match self {
+            ProfileField::InternalMarks => "internal_marks",
+            ProfileField::FailingMarks => "failing_marks",
+            ProfileField::LastInternalMark => "last_internal_mark",
+            ProfileField::Trials => "trials",
+            ProfileField::TrialsBelowMin => "trials_below_min",
+            ProfileField::TrialTrend => "trial_trend",
+            ProfileField::LastTrialPercent => "last_trial_percent",
+            ProfileField::Attendance => "attendance",
+            ProfileField::Subject => "subject",
+            ProfileField::Grade => "grade",
+        }
+    }
 }
 
 /// A filter on scopes.
@@ -123,6 +183,8 @@ pub enum Input {
     Derived(usize),
     /// An attribute.
     Attr(Attr),
+    /// A column of the row's student profile.
+    Profile(ProfileField),
     /// Findings (or undetermined outcomes) of an earlier rule for the row's entity.
     Findings {
         /// Rule index.

@@ -19,8 +19,8 @@ pub use compile::{RuleLimits, codes, compile};
 pub use engine::{EngineError, EvalOptions, Evaluation, evaluate};
 pub use error::{DiagnosticLevel, RuleDiagnostic, RuleErrors};
 pub use ir::{
-    Attr, Band, BandTest, Classification, HitPolicy, Input, Param, ParamConst, RowSource, Rule,
-    Rules, RulesetInfo, ScopeFilter, Severity,
+    Attr, Band, BandTest, Classification, HitPolicy, Input, Param, ParamConst, ProfileField,
+    RowSource, Rule, Rules, RulesetInfo, ScopeFilter, Severity,
 };
 pub use lint::{codes as lint_codes, lint_ranges};
 pub use output::{

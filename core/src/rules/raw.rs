@@ -125,8 +125,9 @@ pub struct RawMinimum {
 #[serde(deny_unknown_fields)]
 pub struct RawScope {
     /// `procedures` (external results, the default for rules), `marks` (internal marks),
-    /// `outcomes`, `staff`, or `entity` (one row per entity, no scope: the default for
-    /// classifications).
+    /// `outcomes`, `staff`, `entity` (one row per entity, no scope: the default for
+    /// classifications), or `profiles` (one row per student × subject × year: the student
+    /// level; `kinds` then chooses the trial-type procedures, `periods` the marks counted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Procedure kinds (`vpr`, `oge`, ...); empty = all.
