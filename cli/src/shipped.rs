@@ -17,6 +17,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "rules/gia-risk-group.toml",
         include_str!("../../rules/gia-risk-group.toml"),
     ),
+    (
+        "rules/school-context.toml",
+        include_str!("../../rules/school-context.toml"),
+    ),
 ];
 
 /// The shipped rulesets as sources.

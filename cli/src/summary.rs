@@ -133,12 +133,16 @@ pub fn completion_table(ds: &Dataset, agg: &Aggregates) -> String {
     out
 }
 
-/// Most labelled entities listed per ruleset; the rest are counted.
-const MAX_LABELS_SHOWN: usize = 12;
+/// Most labelled entities listed per classification; the rest are counted.
+const MAX_LABELS_SHOWN: usize = 6;
+/// Most findings listed under one label.
+const MAX_FINDINGS_SHOWN: usize = 4;
 
-/// Per-entity labels with the findings behind them, in Russian or English. Each ruleset
-/// starts with its label counts; at most [`MAX_LABELS_SHOWN`] labelled entities are listed.
+/// Labels with the findings behind them, in Russian or English: per ruleset and
+/// classification the count of each label, then the first labelled entities (labels other
+/// than `otherwise` first) with their findings; findings of entities without a label last.
 pub fn findings_table(report: &oko::rules::Report, en: bool) -> String {
+    let t = |x: &oko::rules::Text| if en { x.en.clone() } else { x.ru.clone() };
     let mut out = String::new();
     for rs in &report.rulesets {
         let labels: Vec<&oko::rules::Label> = report
@@ -154,39 +158,13 @@ pub fn findings_table(report: &oko::rules::Report, en: bool) -> String {
         if labels.is_empty() && findings.is_empty() {
             continue;
         }
-        let title = if en { &rs.title.en } else { &rs.title.ru };
         let clause = rs
             .source
             .clause
             .as_deref()
             .map(|c| format!(", cl. {c}"))
             .unwrap_or_default();
-        out.push_str(&format!("\n{title} ({}{clause})\n", rs.id));
-        // Label counts, in first-seen order.
-        let mut counts: Vec<(&str, &str, usize)> = Vec::new();
-        for l in &labels {
-            match counts
-                .iter_mut()
-                .find(|(c, lab, _)| *c == l.classification && *lab == l.label)
-            {
-                Some(c) => c.2 += 1,
-                None => counts.push((&l.classification, &l.label, 1)),
-            }
-        }
-        for (classification, label, n) in &counts {
-            let title = labels
-                .iter()
-                .find(|l| l.classification == *classification && l.label == *label)
-                .map(|l| {
-                    if en {
-                        l.title.en.as_str()
-                    } else {
-                        l.title.ru.as_str()
-                    }
-                })
-                .unwrap_or(label);
-            out.push_str(&format!("  [{classification}] {title}: {n}\n"));
-        }
+        out.push_str(&format!("\n{} ({}{clause})\n", t(&rs.title), rs.id));
         let width = labels
             .iter()
             .map(|l| l.entity.id.chars().count())
@@ -194,35 +172,68 @@ pub fn findings_table(report: &oko::rules::Report, en: bool) -> String {
             .max()
             .unwrap_or(6)
             .max(6);
-        for l in labels.iter().take(MAX_LABELS_SHOWN) {
-            let t = if en { &l.title.en } else { &l.title.ru };
-            let scope = l
-                .scope
-                .as_deref()
-                .map(|s| format!(" ({s})"))
-                .unwrap_or_default();
-            let mine: Vec<&&oko::rules::Finding> = findings
-                .iter()
-                .filter(|f| f.entity.id == l.entity.id && (l.scope.is_none() || f.scope == l.scope))
-                .collect();
-            out.push_str(&format!(
-                "  {} {}{scope} — {t}: {} finding(s)\n",
-                cell(&l.entity.id, width),
-                l.entity.name,
-                mine.len()
-            ));
-            for f in mine {
-                out.push_str(&format!(
-                    "      · {}\n",
-                    if en { &f.message.en } else { &f.message.ru }
-                ));
+        let mut classifications: Vec<&str> = Vec::new();
+        for l in &labels {
+            if !classifications.contains(&l.classification.as_str()) {
+                classifications.push(&l.classification);
             }
         }
-        if labels.len() > MAX_LABELS_SHOWN {
-            out.push_str(&format!(
-                "  … and {} more label(s)\n",
-                labels.len() - MAX_LABELS_SHOWN
-            ));
+        // With several whole-entity classifications, every finding of an entity would be
+        // repeated under each of its labels: list findings only under scoped labels then.
+        let several = classifications.len() > 1;
+        for c in classifications {
+            let mine: Vec<&&oko::rules::Label> =
+                labels.iter().filter(|l| l.classification == c).collect();
+            let mut counts: Vec<(String, usize)> = Vec::new();
+            for l in &mine {
+                let title = t(&l.title);
+                match counts.iter_mut().find(|(x, _)| *x == title) {
+                    Some(x) => x.1 += 1,
+                    None => counts.push((title, 1)),
+                }
+            }
+            let counts: Vec<String> = counts.iter().map(|(x, n)| format!("{x} {n}")).collect();
+            out.push_str(&format!("  [{c}] {}\n", counts.join("; ")));
+            // Labels from bands (they have advice or a band) before the `otherwise` ones.
+            let mut shown: Vec<&&&oko::rules::Label> =
+                mine.iter().filter(|l| !l.bands.is_empty()).collect();
+            shown.extend(mine.iter().filter(|l| l.bands.is_empty()));
+            for l in shown.iter().take(MAX_LABELS_SHOWN) {
+                let scope = l
+                    .scope
+                    .as_deref()
+                    .map(|s| format!(" ({s})"))
+                    .unwrap_or_default();
+                let fs: Vec<&&oko::rules::Finding> = findings
+                    .iter()
+                    .filter(|f| {
+                        f.entity.id == l.entity.id
+                            && (l.scope.is_none() || f.scope == l.scope)
+                            && !(several && l.scope.is_none())
+                    })
+                    .collect();
+                out.push_str(&format!(
+                    "    {} {}{scope} — {}\n",
+                    cell(&l.entity.id, width),
+                    l.entity.name,
+                    t(&l.title)
+                ));
+                for f in fs.iter().take(MAX_FINDINGS_SHOWN) {
+                    out.push_str(&format!("        · {}\n", t(&f.message)));
+                }
+                if fs.len() > MAX_FINDINGS_SHOWN {
+                    out.push_str(&format!(
+                        "        · … {} more finding(s)\n",
+                        fs.len() - MAX_FINDINGS_SHOWN
+                    ));
+                }
+            }
+            if mine.len() > MAX_LABELS_SHOWN {
+                out.push_str(&format!(
+                    "    … and {} more label(s)\n",
+                    mine.len() - MAX_LABELS_SHOWN
+                ));
+            }
         }
         let unlabelled: Vec<&&oko::rules::Finding> = findings
             .iter()
@@ -233,7 +244,7 @@ pub fn findings_table(report: &oko::rules::Report, en: bool) -> String {
                 "  {} {} · {}\n",
                 cell(&f.entity.id, width),
                 f.entity.name,
-                if en { &f.message.en } else { &f.message.ru }
+                t(&f.message)
             ));
         }
         if unlabelled.len() > MAX_LABELS_SHOWN {
@@ -250,6 +261,30 @@ pub fn findings_table(report: &oko::rules::Report, en: bool) -> String {
         if undetermined > 0 {
             out.push_str(&format!("  ({undetermined} undetermined: limited samples or missing data, no conclusion drawn)\n"));
         }
+    }
+    out
+}
+
+/// Partner schools proposed by the pairings, one line per pair with its reason.
+pub fn pairings_table(report: &oko::rules::Report, en: bool) -> String {
+    let mut out = String::new();
+    let mut current = String::new();
+    for p in &report.pairings {
+        let key = format!("{}/{}", p.ruleset, p.pairing);
+        if key != current {
+            let title = if en { &p.title.en } else { &p.title.ru };
+            out.push_str(&format!("\n{title} ({key})\n"));
+            current = key;
+        }
+        out.push_str(&format!(
+            "  {} {} → {}. {} {}: {}\n",
+            cell(&p.school.id, 6),
+            p.school.name,
+            p.rank,
+            p.partner.id,
+            p.partner.name,
+            if en { &p.reason.en } else { &p.reason.ru }
+        ));
     }
     out
 }

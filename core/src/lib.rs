@@ -13,10 +13,12 @@ mod hierarchy;
 mod ids;
 mod indicators;
 mod mark;
+mod pairing;
 mod procedure;
 mod profiles;
 pub mod rules;
 mod scale;
+mod social;
 pub mod stats;
 
 pub use dataset::*;
@@ -33,5 +35,9 @@ pub use indicators::{
     CellState, Indicator, IndicatorInfo, IndicatorValue, MarkCounts, OutcomeCounts, ScoreHistogram,
     Source, StaffCounts, Threshold, Thresholds, Unit, compute, median,
 };
+pub use pairing::{PairCandidate, PairMatch, PairingOptions, Unpaired, pair_schools};
 pub use profiles::{ProfileOptions, Profiles, student_profiles};
 pub use scale::ScaleSet;
+pub use social::{
+    IndexComponent, IndexGroup, Normalisation, SocialIndex, SocialIndexSpec, social_index,
+};

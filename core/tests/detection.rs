@@ -16,6 +16,7 @@ pub const SHIPPED: &[&str] = &[
     "rules/scales-2025.toml",
     "rules/district-low-results.toml",
     "rules/gia-risk-group.toml",
+    "rules/school-context.toml",
 ];
 
 fn shipped() -> Vec<RuleSource> {

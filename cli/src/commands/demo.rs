@@ -3,7 +3,7 @@
 
 use crate::Failure;
 use oko::rules::{EvalOptions, RuleLimits, compile, evaluate};
-use oko_cli::summary::{completion_table, findings_table};
+use oko_cli::summary::{completion_table, findings_table, pairings_table};
 
 /// Options of `oko demo`.
 #[derive(clap::Args, Debug)]
@@ -45,5 +45,6 @@ pub fn run(a: Args) -> Result<(), Failure> {
     println!("* = 15% or more below the municipality (relative gap), ~ = limited sample (n < 10)");
     print!("{}", completion_table(ds, &out.aggregates));
     print!("{}", findings_table(&out.report, en));
+    print!("{}", pairings_table(&out.report, en));
     Ok(())
 }

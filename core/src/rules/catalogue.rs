@@ -8,6 +8,7 @@
 //! | `param.relative_gap` | a parameter of the ruleset |
 //! | `gap` | a derived value of the rule (`values` table) |
 //! | `school.kind`, `school.selective`, `school.rural`, `context.low_income` | attributes of the row's school |
+//! | `school.social_index` | the school's social-welfare index (the ruleset's `[social_index]`, else the last one loaded before it); higher is more favourable |
 //! | `procedure.kind`, `procedure.subject`, `procedure.grade` | the row's procedure |
 //! | `findings("rule")`, `undetermined("rule")` | how many findings (or unknown outcomes) an earlier rule of the same level gave the row's entity |
 //! | `failing_marks`, `internal_marks`, `last_internal_mark`, `trials`, `trials_below_min`, `trial_trend` (pp), `last_trial_percent`, `attendance`, `subject`, `grade` (also as `student.<name>`) | columns of the row's student profile (student level, `profiles` rows; see `oko::Profiles`) |
@@ -34,6 +35,8 @@ pub(crate) struct RuleCatalogue<'a> {
     pub rules: &'a [KnownRule<'a>],
     pub ruleset_id: &'a str,
     pub inputs: RefCell<Vec<Input>>,
+    /// The social index `school.social_index` reads, when one is defined.
+    pub social_index: Option<usize>,
 }
 
 pub(crate) fn indicator_type(i: Indicator) -> Type {
@@ -139,6 +142,10 @@ impl Catalogue for RuleCatalogue<'_> {
                 Some(self.bind(Input::Attr(Attr::SchoolSelective), Type::Bool))
             }
             ["school", "rural"] => Some(self.bind(Input::Attr(Attr::SchoolRural), Type::Bool)),
+            ["school", "social_index"] => {
+                let k = self.social_index?;
+                Some(self.bind(Input::Attr(Attr::SocialIndex(k)), Type::Number))
+            }
             ["context", field] | ["school", "context", field] => Some(self.bind(
                 Input::Attr(Attr::Context((*field).to_owned())),
                 Type::Percent,

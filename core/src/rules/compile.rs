@@ -67,6 +67,8 @@ pub mod codes {
 struct Ctx<'a> {
     loc: Locator<'a>,
     diags: &'a mut Vec<RuleDiagnostic>,
+    /// The social index `school.social_index` reads (index into `Rules::social_indexes`).
+    social_index: Option<usize>,
 }
 
 impl Ctx<'_> {
@@ -164,6 +166,7 @@ fn parse_scope(
     let mut f = ScopeFilter {
         subjects: raw.subjects.clone(),
         grades: raw.grades.clone(),
+        with_previous_year: raw.with_previous_year,
         ..Default::default()
     };
     for (i, k) in raw.kinds.iter().enumerate() {
@@ -268,6 +271,8 @@ pub fn compile(sources: &[RuleSource], limits: &RuleLimits) -> Result<Rules, Rul
         rules: Vec::new(),
         classifications: Vec::new(),
         warnings: Vec::new(),
+        social_indexes: Vec::new(),
+        pairings: Vec::new(),
     };
     // (index, id, ruleset id, level) of every compiled rule, for `findings(...)`.
     let mut known: Vec<(usize, String, String, Level)> = Vec::new();
@@ -384,6 +389,7 @@ fn compile_source(
     let mut ctx = Ctx {
         loc: Locator::new(source),
         diags,
+        social_index: out.social_indexes.len().checked_sub(1),
     };
     if raw.schema_version != 1 {
         ctx.err(
@@ -507,6 +513,12 @@ fn compile_source(
         }
     }
     let ruleset = out.rulesets.len();
+    if let Some(si) = &raw.social_index
+        && let Some(spec) = compile_social_index(&mut ctx, si, &root.key("social_index"))
+    {
+        out.social_indexes.push((ruleset, spec));
+        ctx.social_index = Some(out.social_indexes.len() - 1);
+    }
     let known_here: Vec<(usize, String, String, Level)> = known.clone();
     let mut seen_ids: Vec<&str> = Vec::new();
     let mut local_known = known_here;
@@ -558,6 +570,21 @@ fn compile_source(
             out.classifications.push(cl);
         }
     }
+    for (i, p) in raw.pairings.iter().enumerate() {
+        let path = root.key("pairings").index(i);
+        if seen_ids.contains(&p.id.as_str()) {
+            ctx.err(
+                codes::DUPLICATE_ID,
+                format!("`{}` is defined twice", p.id),
+                &path.key("id"),
+            );
+        }
+        seen_ids.push(&p.id);
+        if let Some(pr) = compile_pairing(&mut ctx, p, ruleset, &raw.id, &param_consts, out, &path)
+        {
+            out.pairings.push(pr);
+        }
+    }
     *known = local_known;
     out.rulesets.push(RulesetInfo {
         id: raw.id.clone(),
@@ -585,7 +612,215 @@ fn catalogue<'a>(
         rules: known,
         ruleset_id,
         inputs: RefCell::new(Vec::new()),
+        social_index: None,
     }
+}
+
+/// A decimal from a string such as `"0.3"` (or `"30%"`), for weights and limits.
+fn decimal_text(t: &str) -> Option<Decimal> {
+    let t = t.trim();
+    let t = t.strip_suffix('%').unwrap_or(t).trim();
+    Decimal::from_str(t).ok()
+}
+
+fn compile_social_index(
+    ctx: &mut Ctx<'_>,
+    raw: &super::raw::RawSocialIndex,
+    path: &KeyPath,
+) -> Option<crate::social::SocialIndexSpec> {
+    use crate::social::{IndexComponent, IndexGroup, Normalisation, SocialIndexSpec};
+    let normalisation = match raw.normalisation.trim() {
+        "zscore" | "z-score" | "z_score" => Some(Normalisation::ZScore),
+        "percentile" => Some(Normalisation::Percentile),
+        other => {
+            ctx.err(
+                codes::INVALID_VALUE,
+                format!("unknown normalisation `{other}` (zscore, percentile)"),
+                &path.key("normalisation"),
+            );
+            None
+        }
+    };
+    let group = match raw.across.trim() {
+        "region" => Some(IndexGroup::Region),
+        "municipality" => Some(IndexGroup::Municipality),
+        other => {
+            ctx.err(
+                codes::INVALID_VALUE,
+                format!("unknown group `{other}` (region, municipality)"),
+                &path.key("across"),
+            );
+            None
+        }
+    };
+    if raw.components.is_empty() {
+        ctx.err(
+            codes::INVALID_VALUE,
+            "the social index needs at least one component",
+            &path.key("components"),
+        );
+    }
+    let mut components = Vec::new();
+    for (i, c) in raw.components.iter().enumerate() {
+        let cpath = path.key("components").index(i);
+        let weight = decimal_text(&c.weight).filter(|w| *w > Decimal::ZERO);
+        if weight.is_none() {
+            ctx.err(
+                codes::INVALID_VALUE,
+                "a weight must be a positive decimal such as \"0.3\"",
+                &cpath.key("weight"),
+            );
+        }
+        let favourable = match c.direction.trim() {
+            "favourable" => Some(true),
+            "unfavourable" => Some(false),
+            other => {
+                ctx.err(
+                    codes::INVALID_VALUE,
+                    format!("unknown direction `{other}` (favourable, unfavourable)"),
+                    &cpath.key("direction"),
+                );
+                None
+            }
+        };
+        if c.field.trim().is_empty() {
+            ctx.err(
+                codes::INVALID_VALUE,
+                "a component needs a context field",
+                &cpath.key("field"),
+            );
+        }
+        if let (Some(weight), Some(favourable)) = (weight, favourable) {
+            components.push(IndexComponent {
+                field: c.field.trim().to_owned(),
+                weight,
+                favourable,
+            });
+        }
+    }
+    Some(SocialIndexSpec {
+        normalisation: normalisation?,
+        group: group?,
+        components,
+    })
+}
+
+/// A number written as a value or as `"param.<name>"`.
+fn number_or_param(v: &ParamValue, params: &[(String, ParamConst)]) -> Option<Decimal> {
+    match v {
+        ParamValue::Text(t) if t.trim().starts_with("param.") => {
+            let name = t.trim().trim_start_matches("param.");
+            match &params.iter().find(|(n, _)| n == name)?.1 {
+                ParamConst::Number(d) | ParamConst::Percent(d) | ParamConst::Points(d) => Some(*d),
+                _ => None,
+            }
+        }
+        other => match parse_param(other)? {
+            ParamConst::Number(d) | ParamConst::Percent(d) | ParamConst::Points(d) => Some(d),
+            _ => None,
+        },
+    }
+}
+
+fn compile_pairing(
+    ctx: &mut Ctx<'_>,
+    p: &super::raw::RawPairing,
+    ruleset: usize,
+    ruleset_id: &str,
+    params: &[(String, ParamConst)],
+    out: &Rules,
+    path: &KeyPath,
+) -> Option<PairingRule> {
+    let mut find = |r: &super::raw::RawLabelRef, key: &str| -> Option<(usize, Vec<String>)> {
+        let (rs, id) = match r.classification.split_once('.') {
+            Some((rs, id)) => (rs, id),
+            None => (ruleset_id, r.classification.as_str()),
+        };
+        let found = out.classifications.iter().position(|c| {
+            c.id == id
+                && if c.ruleset == ruleset {
+                    rs == ruleset_id
+                } else {
+                    out.rulesets.get(c.ruleset).is_some_and(|x| x.id == rs)
+                }
+        });
+        let Some(k) = found else {
+            ctx.err(
+                codes::INVALID_VALUE,
+                format!(
+                    "no classification `{}` in this or an earlier ruleset",
+                    r.classification
+                ),
+                &path.key(key).key("classification"),
+            );
+            return None;
+        };
+        let c = &out.classifications[k];
+        if c.level != Level::School {
+            ctx.err(
+                codes::INVALID_VALUE,
+                format!(
+                    "classification `{}` is not of the school level",
+                    r.classification
+                ),
+                &path.key(key).key("classification"),
+            );
+            return None;
+        }
+        for (i, l) in r.labels.iter().enumerate() {
+            if !c.bands.iter().any(|b| b.label == *l) && c.otherwise.as_deref() != Some(l) {
+                ctx.err(
+                    codes::INVALID_VALUE,
+                    format!("classification `{}` has no label `{l}`", r.classification),
+                    &path.key(key).key("labels").index(i),
+                );
+                return None;
+            }
+        }
+        Some((k, r.labels.clone()))
+    };
+    let weak = find(&p.weak, "weak");
+    let strong = find(&p.strong, "strong");
+    let k = number_or_param(&p.k, params).filter(|k| k.fract().is_zero() && *k >= Decimal::ONE);
+    if k.is_none() {
+        ctx.err(
+            codes::INVALID_VALUE,
+            "`k` must be a whole number of at least 1, or `param.<name>` naming one",
+            &path.key("k"),
+        );
+    }
+    let max_distance = match &p.max_distance {
+        None => Some(None),
+        Some(v) => match number_or_param(v, params) {
+            Some(d) if d >= Decimal::ZERO => Some(Some(d)),
+            _ => {
+                ctx.err(
+                    codes::INVALID_VALUE,
+                    "`max_distance` must be a non-negative number or `param.<name>` naming one",
+                    &path.key("max_distance"),
+                );
+                None
+            }
+        },
+    };
+    if ctx.social_index.is_none() {
+        ctx.err(
+            codes::INVALID_VALUE,
+            "a pairing needs a `[social_index]` in this or an earlier ruleset",
+            &path.key("id"),
+        );
+    }
+    Some(PairingRule {
+        ruleset,
+        id: p.id.clone(),
+        title: p.title.clone(),
+        weak: weak?,
+        strong: strong?,
+        k: u32::try_from(k?).unwrap_or(u32::MAX) as usize,
+        same_municipality_first: p.same_municipality_first,
+        max_distance: max_distance?,
+        social_index: ctx.social_index?,
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -655,6 +890,7 @@ fn compile_rule(
         })
         .collect();
     let mut cat = catalogue(level, source, params, &kr, ruleset_id);
+    cat.social_index = ctx.social_index;
     let templates = [
         (r.message.ru.as_str(), path.key("message").key("ru")),
         (r.message.en.as_str(), path.key("message").key("en")),
@@ -781,6 +1017,7 @@ fn compile_classification(
         })
         .collect();
     let mut cat = catalogue(level, source, params, &kr, ruleset_id);
+    cat.social_index = ctx.social_index;
     let values = values_and_placeholders(ctx, &c.values, &[], &mut cat, &limits.expr, path);
     let value = match &c.value {
         Some(v) => {
@@ -894,5 +1131,6 @@ fn compile_classification(
         value,
         bands,
         otherwise: c.otherwise.clone(),
+        allow_limited: c.allow_limited,
     })
 }

@@ -8,12 +8,15 @@
 use super::compile::placeholders;
 use super::ir::*;
 use super::output::*;
+use super::raw::Text;
 use crate::aggregate::{AggregateOptions, Aggregates, Level, Scope, aggregate};
 use crate::dataset::Dataset;
 use crate::expr::{Column, Datum, Frame, Program, Reason, Type, Value, eval};
 use crate::indicators::IndicatorValue;
+use crate::pairing::{PairCandidate, PairingOptions, Unpaired, pair_schools};
 use crate::procedure::AcademicYear;
 use crate::profiles::{ProfileOptions, Profiles, student_profiles};
+use crate::social::{SocialIndex, social_index};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::HashMap;
 
@@ -87,6 +90,11 @@ pub fn evaluate(
         prev: prev_scopes(ds, agg.scopes()),
         findings_count: HashMap::new(),
         profiles: profile_sets(rules, ds),
+        social: rules
+            .social_indexes
+            .iter()
+            .map(|(_, spec)| social_index(ds, spec))
+            .collect(),
     };
     let mut report = Report {
         rulesets: rules.rulesets.clone(),
@@ -105,12 +113,16 @@ pub fn evaluate(
                 column: e.location.column,
             })
             .collect(),
+        pairings: Vec::new(),
     };
     for (i, rule) in rules.rules.iter().enumerate() {
         engine.run_rule(i, rule, &mut report)?;
     }
     for c in &rules.classifications {
         engine.run_classification(c, &mut report)?;
+    }
+    for p in &rules.pairings {
+        engine.run_pairing(p, &mut report);
     }
     // Output order does not depend on row order: rule order, then entity id, then scope.
     let rule_pos = |rs: &str, r: &str| {
@@ -249,6 +261,8 @@ struct Engine<'a> {
     findings_count: HashMap<usize, (Vec<u32>, Vec<u32>)>,
     /// Student profiles per distinct options of the `profiles` rules.
     profiles: Vec<(ProfileOptions, Profiles)>,
+    /// The social indexes of the rules, per school.
+    social: Vec<SocialIndex>,
 }
 
 fn scope_year(ds: &Dataset, s: &Scope) -> Option<AcademicYear> {
@@ -326,6 +340,14 @@ impl Engine<'_> {
                 fits && in_years
             })
             .collect();
+        let ok: Vec<bool> = if filter.with_previous_year {
+            ok.iter()
+                .zip(&self.prev)
+                .map(|(&o, p)| o && p.is_some())
+                .collect()
+        } else {
+            ok
+        };
         self.agg
             .cells(level)
             .iter()
@@ -455,6 +477,7 @@ impl Engine<'_> {
                 Attr::ProcedureKind => "procedure.kind".into(),
                 Attr::ProcedureSubject => "procedure.subject".into(),
                 Attr::ProcedureGrade => "procedure.grade".into(),
+                Attr::SocialIndex(_) => "school.social_index".into(),
             },
             Input::Findings { rule, undetermined } => {
                 let f = if *undetermined {
@@ -604,6 +627,15 @@ impl Engine<'_> {
                             .collect(),
                         missing(),
                     ),
+                    Attr::SocialIndex(k) => Column::numbers(
+                        rows.iter()
+                            .map(|r| {
+                                let s = self.school_of(level, r.entity)?;
+                                self.social[*k].values[s as usize]
+                            })
+                            .collect(),
+                        missing(),
+                    ),
                 }
             }
             Input::Findings { rule, undetermined } => {
@@ -707,6 +739,13 @@ impl Engine<'_> {
                     }
                     Input::Param(_) => (EvidenceRole::Parameter, None, false, value),
                     Input::Derived(_) => (EvidenceRole::Derived, None, false, value),
+                    // The index is computed across schools: n says across how many.
+                    Input::Attr(Attr::SocialIndex(k)) => {
+                        let n = self
+                            .school_of(level, row.entity)
+                            .map(|s| u64::from(self.social[*k].group_size[s as usize]));
+                        (EvidenceRole::Attribute, n, false, value)
+                    }
                     Input::Attr(_) => (EvidenceRole::Attribute, None, false, value),
                     Input::Profile(_) => (EvidenceRole::Indicator, None, false, value),
                     Input::Findings { .. } => (EvidenceRole::Findings, None, false, value),
@@ -992,6 +1031,134 @@ impl Engine<'_> {
             undetermined: n_unknown,
         });
         Ok(())
+    }
+}
+
+impl Engine<'_> {
+    /// Proposes partners: weak and strong schools from the labels of their classifications.
+    fn run_pairing(&self, p: &PairingRule, report: &mut Report) {
+        let rs = &self.rules.rulesets[p.ruleset];
+        let idx = &self.social[p.social_index];
+        let pick = |(c, labels): &(usize, Vec<String>)| -> Vec<(PairCandidate, String, Text)> {
+            let cl = &self.rules.classifications[*c];
+            let cl_rs = &self.rules.rulesets[cl.ruleset].id;
+            let mut out: Vec<(PairCandidate, String, Text)> = Vec::new();
+            for l in &report.labels {
+                if l.ruleset != *cl_rs || l.classification != cl.id || !labels.contains(&l.label) {
+                    continue;
+                }
+                let Some(s) = self.ds.school_index(&l.entity.id) else {
+                    continue;
+                };
+                if out.iter().any(|(c, _, _)| c.school == s) {
+                    continue;
+                }
+                out.push((
+                    PairCandidate {
+                        school: s,
+                        id: l.entity.id.clone(),
+                        municipality: self.ds.schools()[s as usize].municipality,
+                        index: idx.values[s as usize],
+                    },
+                    l.label.clone(),
+                    l.title.clone(),
+                ));
+            }
+            out
+        };
+        let weak = pick(&p.weak);
+        let strong = pick(&p.strong);
+        let opts = PairingOptions {
+            k: p.k,
+            same_municipality_first: p.same_municipality_first,
+            max_distance: p.max_distance,
+        };
+        let w: Vec<PairCandidate> = weak.iter().map(|x| x.0.clone()).collect();
+        let s: Vec<PairCandidate> = strong.iter().map(|x| x.0.clone()).collect();
+        let (pairs, unpaired) = pair_schools(&w, &s, &opts);
+        let label_of = |list: &[(PairCandidate, String, Text)], school: u32| {
+            list.iter()
+                .find(|x| x.0.school == school)
+                .map(|x| (x.1.clone(), x.2.clone()))
+                .unwrap_or_default()
+        };
+        for m in &pairs {
+            let (wl, _) = label_of(&weak, m.school);
+            let (sl, st) = label_of(&strong, m.partner);
+            let a = idx.values[m.school as usize].unwrap_or_default();
+            let b = idx.values[m.partner as usize].unwrap_or_default();
+            let muni = &self.ds.municipalities()
+                [self.ds.schools()[m.partner as usize].municipality as usize];
+            let (where_ru, where_en) = if m.same_municipality {
+                (
+                    format!("тот же муниципалитет ({})", muni.name),
+                    format!("same municipality ({})", muni.name),
+                )
+            } else {
+                (
+                    format!("другой муниципалитет ({})", muni.name),
+                    format!("another municipality ({})", muni.name),
+                )
+            };
+            let (fa, fb, fd) = (fmt_decimal(a), fmt_decimal(b), fmt_decimal(m.distance));
+            report.pairings.push(Pairing {
+                ruleset: rs.id.clone(),
+                pairing: p.id.clone(),
+                title: p.title.clone(),
+                school: self.entity(Level::School, m.school),
+                partner: self.entity(Level::School, m.partner),
+                rank: m.rank,
+                same_municipality: m.same_municipality,
+                social_index: a,
+                partner_social_index: b,
+                distance: m.distance,
+                labels: (wl, sl),
+                reason: Text {
+                    ru: format!(
+                        "{}; {where_ru}; близкий социальный контекст: индекс {fb} при {fa} у школы (разница {fd})",
+                        st.ru
+                    ),
+                    en: format!(
+                        "{}; {where_en}; near social context: index {fb} against the school's {fa} (difference {fd})",
+                        st.en
+                    ),
+                },
+            });
+        }
+        for (school, why) in unpaired {
+            let (code, reason) = match why {
+                Unpaired::UnknownIndex => (
+                    "unknown.missing",
+                    "missing value for school.social_index".to_owned(),
+                ),
+                Unpaired::NoCandidate => (
+                    "unknown.other",
+                    "no school with a strong label within the distance limit".to_owned(),
+                ),
+            };
+            report.undetermined.push(Undetermined {
+                ruleset: rs.id.clone(),
+                rule: p.id.clone(),
+                entity: self.entity(Level::School, school),
+                scope: None,
+                reason_code: code,
+                reason,
+                evidence: Vec::new(),
+            });
+        }
+        report.summary.push(RuleSummary {
+            ruleset: rs.id.clone(),
+            rule: p.id.clone(),
+            level: Level::School,
+            rows: weak.len() as u64,
+            findings: pairs.len() as u64,
+            undetermined: (weak.len()
+                - pairs
+                    .iter()
+                    .map(|m| m.school)
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len()) as u64,
+        });
     }
 }
 

@@ -6,6 +6,7 @@ use crate::expr::Program;
 use crate::indicators::Indicator;
 use crate::procedure::{AcademicYear, Period, ProcedureKind};
 use crate::scale::ScaleSet;
+use crate::social::SocialIndexSpec;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -144,6 +145,8 @@ pub struct ScopeFilter {
     pub grades: Vec<u8>,
     /// Periods (empty = all).
     pub periods: Vec<Period>,
+    /// Only scopes with the same scope one year earlier.
+    pub with_previous_year: bool,
 }
 
 /// An entity attribute readable by rules.
@@ -163,6 +166,8 @@ pub enum Attr {
     ProcedureSubject,
     /// `procedure.grade`.
     ProcedureGrade,
+    /// `school.social_index`: the index of [`Rules::social_indexes`] at this position.
+    SocialIndex(usize),
 }
 
 /// One input column of a rule's programs.
@@ -302,6 +307,31 @@ pub struct Classification {
     pub bands: Vec<Band>,
     /// Label when nothing matches.
     pub otherwise: Option<String>,
+    /// Decide on limited samples too.
+    pub allow_limited: bool,
+}
+
+/// A compiled pairing of weak schools with strong partners (see [`crate::pair_schools`]).
+#[derive(Debug, Clone)]
+pub struct PairingRule {
+    /// Ruleset index.
+    pub ruleset: usize,
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: Text,
+    /// The classification (index into [`Rules::classifications`]) and labels of weak schools.
+    pub weak: (usize, Vec<String>),
+    /// The classification and labels of strong schools.
+    pub strong: (usize, Vec<String>),
+    /// Partners per school.
+    pub k: usize,
+    /// Own municipality first.
+    pub same_municipality_first: bool,
+    /// Largest index difference.
+    pub max_distance: Option<Decimal>,
+    /// The social index used (index into [`Rules::social_indexes`]).
+    pub social_index: usize,
 }
 
 /// A compiled, checked set of rulesets, ready to evaluate.
@@ -312,6 +342,8 @@ pub struct Rules {
     pub(crate) rules: Vec<Rule>,
     pub(crate) classifications: Vec<Classification>,
     pub(crate) warnings: Vec<super::RuleDiagnostic>,
+    pub(crate) social_indexes: Vec<(usize, SocialIndexSpec)>,
+    pub(crate) pairings: Vec<PairingRule>,
 }
 
 impl Rules {
@@ -334,5 +366,13 @@ impl Rules {
     /// Lint warnings (gaps and overlaps between bands, ...).
     pub fn warnings(&self) -> &[super::RuleDiagnostic] {
         &self.warnings
+    }
+    /// Social-welfare indexes, each with the index of the ruleset that defines it.
+    pub fn social_indexes(&self) -> &[(usize, SocialIndexSpec)] {
+        &self.social_indexes
+    }
+    /// Pairings, in evaluation order (after every classification).
+    pub fn pairings(&self) -> &[PairingRule] {
+        &self.pairings
     }
 }

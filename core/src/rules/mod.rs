@@ -24,11 +24,12 @@ pub use ir::{
 };
 pub use lint::{codes as lint_codes, lint_ranges};
 pub use output::{
-    EntityRef, Evidence, EvidenceRole, EvidenceValue, Finding, Label, RejectedRow, Report,
+    EntityRef, Evidence, EvidenceRole, EvidenceValue, Finding, Label, Pairing, RejectedRow, Report,
     RuleSummary, Undetermined,
 };
 pub use raw::{
-    ParamValue, RawBand, RawClassBand, RawClassification, RawCondition, RawMinimum, RawParam,
-    RawRange, RawRule, RawRuleset, RawScale, RawScope, SourceRef, Text, json_schema,
+    ParamValue, RawBand, RawClassBand, RawClassification, RawCondition, RawIndexComponent,
+    RawLabelRef, RawMinimum, RawPairing, RawParam, RawRange, RawRule, RawRuleset, RawScale,
+    RawScope, RawSocialIndex, SourceRef, Text, json_schema,
 };
 pub use source::{Format, KeyPath, PathStep, Position, RuleSource};

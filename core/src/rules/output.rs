@@ -189,6 +189,38 @@ pub struct Report {
     pub warnings: Vec<RuleDiagnostic>,
     /// Data rows skipped under the lenient policy, by code and location.
     pub rejected_rows: Vec<RejectedRow>,
+    /// Partner schools proposed by pairings (seed 001, task 8).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pairings: Vec<Pairing>,
+}
+
+/// A partner proposed for a school by a pairing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pairing {
+    /// Ruleset id.
+    pub ruleset: String,
+    /// Pairing id.
+    pub pairing: String,
+    /// Pairing title.
+    pub title: Text,
+    /// The school that gets a partner.
+    pub school: EntityRef,
+    /// The partner.
+    pub partner: EntityRef,
+    /// 1 for the first partner of the school.
+    pub rank: u32,
+    /// Both in one municipality.
+    pub same_municipality: bool,
+    /// The school's social index.
+    pub social_index: Decimal,
+    /// The partner's social index.
+    pub partner_social_index: Decimal,
+    /// |difference| of the two.
+    pub distance: Decimal,
+    /// The school's label that made it weak, and the partner's that made it strong.
+    pub labels: (String, String),
+    /// Why this partner.
+    pub reason: Text,
 }
 
 /// A data row skipped under the lenient policy.

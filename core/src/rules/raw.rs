@@ -142,6 +142,11 @@ pub struct RawScope {
     /// Periods of internal marks (`t1`..`t4`, `h1`, `h2`, `year`); empty = all.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub periods: Vec<String>,
+    /// Only scopes that have the same scope one academic year earlier in the data (for
+    /// rules on dynamics that read `prev_year.*`: the others are not applicable rather than
+    /// unknown).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub with_previous_year: bool,
 }
 
 /// A rule: a condition over an entity's indicators that, when true, is a finding.
@@ -243,6 +248,86 @@ pub struct RawClassification {
     /// Label when no band is true (omit to give no label).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub otherwise: Option<String>,
+    /// Decide on limited samples too (off by default: they are unknown). For counts of a
+    /// whole population, such as a school's teachers, which are not samples.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_limited: bool,
+}
+
+/// One component of the social-welfare index.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawIndexComponent {
+    /// A context field of the schools table (percent), or `rural` (100 when rural, else 0).
+    pub field: String,
+    /// Weight, a decimal in a string (`"0.3"`) or an integer; weights need not add up to 1
+    /// (the index divides by their sum).
+    pub weight: String,
+    /// `favourable` when a higher value means better conditions (parents with higher
+    /// education), `unfavourable` when worse (low-income families).
+    pub direction: String,
+    /// Where the component and its weight come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// The social-welfare index (индекс социального благополучия): a weighted mean of the
+/// schools' normalised context fields, computed across the schools of the region or of each
+/// municipality and read by rules as `school.social_index` (higher = more favourable).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSocialIndex {
+    /// `zscore` ((x − mean) / standard deviation, population SD; 0 when all are equal) or
+    /// `percentile` (mid-rank percentile 0..100: share below plus half the share equal).
+    pub normalisation: String,
+    /// `region` (all schools of the dataset) or `municipality` (each municipality apart).
+    #[serde(default = "default_across")]
+    pub across: String,
+    /// The components.
+    pub components: Vec<RawIndexComponent>,
+}
+
+fn default_across() -> String {
+    "region".to_owned()
+}
+
+/// Labels of a classification, named by id (`id` in this ruleset, `ruleset.id` elsewhere).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawLabelRef {
+    /// The classification (school level).
+    pub classification: String,
+    /// Its labels that select schools.
+    pub labels: Vec<String>,
+}
+
+/// Partner schools (seed 001, task 8): for each school with one of the `weak` labels, up to
+/// `k` schools with one of the `strong` labels, nearest in social context (the social index
+/// in effect for this ruleset), same municipality first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPairing {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: Text,
+    /// Schools that get partners.
+    pub weak: RawLabelRef,
+    /// Schools that can be partners.
+    pub strong: RawLabelRef,
+    /// Partners per school: an integer or `"param.<name>"`.
+    pub k: ParamValue,
+    /// Partners from the school's own municipality come first (then the nearest others).
+    #[serde(default = "default_true")]
+    pub same_municipality_first: bool,
+    /// Largest difference of the social index for a partner: a number or `"param.<name>"`;
+    /// omit for none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_distance: Option<ParamValue>,
+}
+
+fn default_true() -> bool {
+    true
 }
 
 /// A ruleset file.
@@ -280,6 +365,12 @@ pub struct RawRuleset {
     /// Classifications.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub classifications: Vec<RawClassification>,
+    /// The social-welfare index of the schools, read as `school.social_index`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social_index: Option<RawSocialIndex>,
+    /// Partner schools, after the classifications.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pairings: Vec<RawPairing>,
 }
 
 /// The JSON Schema of the rule-file format (committed at rules/schema/ruleset.schema.json).
