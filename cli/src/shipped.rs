@@ -21,6 +21,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "rules/school-context.toml",
         include_str!("../../rules/school-context.toml"),
     ),
+    (
+        "rules/teacher-deficits.toml",
+        include_str!("../../rules/teacher-deficits.toml"),
+    ),
 ];
 
 /// The shipped rulesets as sources.

@@ -17,6 +17,7 @@ pub const SHIPPED: &[&str] = &[
     "rules/district-low-results.toml",
     "rules/gia-risk-group.toml",
     "rules/school-context.toml",
+    "rules/teacher-deficits.toml",
 ];
 
 fn shipped() -> Vec<RuleSource> {
@@ -94,7 +95,7 @@ fn check(name: &str, s: &Score) {
 #[test]
 fn precision_and_recall_on_generated_data() {
     let rules = compile(&shipped(), &RuleLimits::default()).unwrap_or_else(|e| panic!("{e}"));
-    let mut totals = [(0, 0, 0), (0, 0, 0)];
+    let mut totals = [(0, 0, 0), (0, 0, 0), (0, 0, 0)];
     // Several districts: enough planted cases for the figures to mean something.
     for seed in 1..=8u64 {
         let cfg = GeneratorConfig {
@@ -135,11 +136,30 @@ fn precision_and_recall_on_generated_data() {
             totals[1].1 + s.flagged,
             totals[1].2 + s.truth,
         );
+        let teachers_truth: BTreeSet<String> =
+            g.truth.teachers_with_deficit.iter().cloned().collect();
+        let teachers = labelled(
+            r,
+            "teacher-deficits",
+            "teacher_deficit",
+            &["subject_results", "subject_knowledge", "training_due"],
+        );
+        let s = Score::of(&teachers, &teachers_truth);
+        check("  teachers with a deficit", &s);
+        totals[2] = (
+            totals[2].0 + s.tp,
+            totals[2].1 + s.flagged,
+            totals[2].2 + s.truth,
+        );
     }
     println!("all seeds:");
-    for (name, (tp, flagged, truth)) in ["  low-results schools", "  students at risk"]
-        .into_iter()
-        .zip(totals)
+    for (name, (tp, flagged, truth)) in [
+        "  low-results schools",
+        "  students at risk",
+        "  teachers with a deficit",
+    ]
+    .into_iter()
+    .zip(totals)
     {
         let s = Score { tp, flagged, truth };
         check(name, &s);

@@ -14,6 +14,7 @@ const SHIPPED: &[&str] = &[
     "rules/district-low-results.toml",
     "rules/gia-risk-group.toml",
     "rules/school-context.toml",
+    "rules/teacher-deficits.toml",
 ];
 
 fn rules() -> oko::rules::Rules {
@@ -321,7 +322,7 @@ fn adding_an_unrelated_school_changes_only_what_its_reference_explains() {
     }
     println!("labels changed by the new school's share of the region: {changed}");
     // Outside the social index nothing moved: rulesets that do not read it are identical.
-    for rs in ["district-low-results", "gia-risk-group"] {
+    for rs in ["district-low-results", "gia-risk-group", "teacher-deficits"] {
         let only = |m: &BTreeMap<(String, String, String, String), String>| {
             m.iter()
                 .filter(|(k, _)| k.0 == rs && k.2 != "SX" && !k.2.starts_with("SX-"))

@@ -8,6 +8,7 @@
 //! | `param.relative_gap` | a parameter of the ruleset |
 //! | `gap` | a derived value of the rule (`values` table) |
 //! | `school.kind`, `school.selective`, `school.rural`, `context.low_income` | attributes of the row's school |
+//! | `teacher.years_since_training`, `teacher.competency_score` (%), `teacher.category` | attributes of the row's teacher (teacher level): whole years from the latest training to the end of the row's academic year (31 August; rows without a scope: the ruleset's last year, else the data's latest), the latest competency test in percent of its maximum |
 //! | `school.social_index` | the school's social-welfare index (the ruleset's `[social_index]`, else the last one loaded before it); higher is more favourable |
 //! | `procedure.kind`, `procedure.subject`, `procedure.grade` | the row's procedure |
 //! | `findings("rule")`, `undetermined("rule")` | how many findings (or unknown outcomes) an earlier rule of the same level gave the row's entity |
@@ -142,6 +143,15 @@ impl Catalogue for RuleCatalogue<'_> {
                 Some(self.bind(Input::Attr(Attr::SchoolSelective), Type::Bool))
             }
             ["school", "rural"] => Some(self.bind(Input::Attr(Attr::SchoolRural), Type::Bool)),
+            ["teacher", attr] if self.level == Level::Teacher => {
+                let (a, ty) = match *attr {
+                    "years_since_training" => (Attr::TeacherYearsSinceTraining, Type::Number),
+                    "competency_score" => (Attr::TeacherCompetencyScore, Type::Percent),
+                    "category" => (Attr::TeacherCategory, Type::Str),
+                    _ => return self.indicator(Some(Level::Teacher), false, attr),
+                };
+                Some(self.bind(Input::Attr(a), ty))
+            }
             ["school", "social_index"] => {
                 let k = self.social_index?;
                 Some(self.bind(Input::Attr(Attr::SocialIndex(k)), Type::Number))

@@ -11,6 +11,7 @@ use super::output::*;
 use super::raw::Text;
 use crate::aggregate::{AggregateOptions, Aggregates, Level, Scope, aggregate};
 use crate::dataset::Dataset;
+use crate::date::Date;
 use crate::expr::{Column, Datum, Frame, Program, Reason, Type, Value, eval};
 use crate::indicators::IndicatorValue;
 use crate::pairing::{PairCandidate, PairingOptions, Unpaired, pair_schools};
@@ -391,6 +392,81 @@ impl Engine<'_> {
             .collect()
     }
 
+    /// The end of the academic year a row is judged at: its scope's year, else the
+    /// ruleset's last year, else the latest year of the data's procedures.
+    fn reference_year(&self, row: &Row, ruleset: usize) -> Option<AcademicYear> {
+        row.scope
+            .and_then(|s| scope_year(self.ds, &self.agg.scopes()[s as usize]))
+            .or_else(|| self.rules.rulesets[ruleset].years.iter().max().copied())
+            .or_else(|| self.ds.procedures().iter().map(|p| p.year).max())
+    }
+
+    /// Teacher attributes: years since the latest training, latest competency score,
+    /// category; unknown for rows that are not teachers or have no record.
+    fn teacher_column(
+        &self,
+        a: &Attr,
+        level: Level,
+        rows: &[Row],
+        ruleset: usize,
+        missing: Reason,
+    ) -> Column {
+        let teacher = |r: &Row| (level == Level::Teacher).then_some(r.entity as usize);
+        match a {
+            Attr::TeacherCategory => Column::strings(
+                rows.iter()
+                    .map(|r| self.ds.teachers().get(teacher(r)?)?.category.clone())
+                    .collect(),
+                missing,
+            ),
+            Attr::TeacherYearsSinceTraining => {
+                let mut by_teacher: Vec<Vec<Date>> = vec![Vec::new(); self.ds.teachers().len()];
+                for t in self.ds.trainings() {
+                    by_teacher[t.teacher as usize].push(t.date);
+                }
+                Column::numbers(
+                    rows.iter()
+                        .map(|r| {
+                            let end = Date::new(self.reference_year(r, ruleset)?.0 + 1, 8, 31)?;
+                            let last = by_teacher[teacher(r)?]
+                                .iter()
+                                .filter(|d| **d <= end)
+                                .max()?;
+                            let mut years = i64::from(end.year()) - i64::from(last.year());
+                            if (end.month(), end.day()) < (last.month(), last.day()) {
+                                years -= 1;
+                            }
+                            Some(Decimal::from(years))
+                        })
+                        .collect(),
+                    missing,
+                )
+            }
+            _ => {
+                let mut by_teacher: Vec<Vec<(Date, Decimal)>> =
+                    vec![Vec::new(); self.ds.teachers().len()];
+                for t in self.ds.competency_tests() {
+                    by_teacher[t.teacher as usize]
+                        .push((t.date, t.score * Decimal::ONE_HUNDRED / t.max_score));
+                }
+                Column::percents(
+                    rows.iter()
+                        .map(|r| {
+                            let end = Date::new(self.reference_year(r, ruleset)?.0 + 1, 8, 31)?;
+                            // The latest test; on one date, the best result.
+                            by_teacher[teacher(r)?]
+                                .iter()
+                                .filter(|(d, _)| *d <= end)
+                                .max()
+                                .map(|(_, p)| *p)
+                        })
+                        .collect(),
+                    missing,
+                )
+            }
+        }
+    }
+
     /// A column of the rows' profiles.
     fn profile_column(&self, f: ProfileField, rows: &[Row], missing: Reason) -> Column {
         let get = |r: &Row| {
@@ -478,6 +554,9 @@ impl Engine<'_> {
                 Attr::ProcedureSubject => "procedure.subject".into(),
                 Attr::ProcedureGrade => "procedure.grade".into(),
                 Attr::SocialIndex(_) => "school.social_index".into(),
+                Attr::TeacherYearsSinceTraining => "teacher.years_since_training".into(),
+                Attr::TeacherCompetencyScore => "teacher.competency_score".into(),
+                Attr::TeacherCategory => "teacher.category".into(),
             },
             Input::Findings { rule, undetermined } => {
                 let f = if *undetermined {
@@ -627,6 +706,11 @@ impl Engine<'_> {
                             .collect(),
                         missing(),
                     ),
+                    Attr::TeacherYearsSinceTraining
+                    | Attr::TeacherCompetencyScore
+                    | Attr::TeacherCategory => {
+                        self.teacher_column(a, level, rows, ruleset, missing())
+                    }
                     Attr::SocialIndex(k) => Column::numbers(
                         rows.iter()
                             .map(|r| {

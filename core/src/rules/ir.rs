@@ -168,6 +168,13 @@ pub enum Attr {
     ProcedureGrade,
     /// `school.social_index`: the index of [`Rules::social_indexes`] at this position.
     SocialIndex(usize),
+    /// `teacher.years_since_training`: whole years from the teacher's latest training to the
+    /// end of the row's academic year (31 August).
+    TeacherYearsSinceTraining,
+    /// `teacher.competency_score`: the latest competency-test result, percent of the maximum.
+    TeacherCompetencyScore,
+    /// `teacher.category`: the qualification category.
+    TeacherCategory,
 }
 
 /// One input column of a rule's programs.
