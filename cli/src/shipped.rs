@@ -25,6 +25,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "rules/teacher-deficits.toml",
         include_str!("../../rules/teacher-deficits.toml"),
     ),
+    (
+        "rules/objectivity-plan.toml",
+        include_str!("../../rules/objectivity-plan.toml"),
+    ),
 ];
 
 /// The shipped rulesets as sources.

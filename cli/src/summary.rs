@@ -288,3 +288,74 @@ pub fn pairings_table(report: &oko::rules::Report, en: bool) -> String {
     }
     out
 }
+
+/// Plan targets: per target, how many entities met it, did not, or are unknown, then the
+/// entities that did not meet it (up to a few) with the value measured.
+pub fn targets_table(report: &oko::rules::Report, en: bool) -> String {
+    use oko::rules::{EvidenceValue, TargetStatus};
+    let mut out = String::new();
+    let mut ids: Vec<(&str, &str)> = Vec::new();
+    for t in &report.targets {
+        if !ids.contains(&(t.ruleset.as_str(), t.target.as_str())) {
+            ids.push((&t.ruleset, &t.target));
+        }
+    }
+    for (rs, id) in ids {
+        let rows: Vec<&oko::rules::TargetResult> = report
+            .targets
+            .iter()
+            .filter(|t| t.ruleset == rs && t.target == id)
+            .collect();
+        let first = rows[0];
+        let count = |s: TargetStatus| rows.iter().filter(|t| t.status == s).count();
+        let item = first
+            .plan_item
+            .as_deref()
+            .map(|i| format!(" (п. {i})"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "\n{}{item}: {} {} {} — {}\n",
+            if en { &first.title.en } else { &first.title.ru },
+            first.indicator,
+            first.comparison,
+            first.target_value,
+            if en {
+                &first.responsible.en
+            } else {
+                &first.responsible.ru
+            },
+        ));
+        out.push_str(&format!(
+            "  met {}, not met {}, unknown {}\n",
+            count(TargetStatus::Met),
+            count(TargetStatus::NotMet),
+            count(TargetStatus::Unknown)
+        ));
+        for t in rows
+            .iter()
+            .filter(|t| t.status != TargetStatus::Met)
+            .take(MAX_LABELS_SHOWN)
+        {
+            let value = match &t.value {
+                EvidenceValue::Decimal(d) => format!("{}", fmt_dp(*d, 1)),
+                _ => "—".to_owned(),
+            };
+            let scope = t
+                .scope
+                .as_deref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default();
+            let why = t
+                .reason
+                .as_deref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "    {} {}{scope}: {value}{why}\n",
+                cell(&t.entity.id, 6),
+                t.entity.name
+            ));
+        }
+    }
+    out
+}

@@ -253,14 +253,18 @@ pub fn aggregate(ds: &Dataset, scales: &ScaleSet, options: AggregateOptions) -> 
     count_results(ds, scales, &scope_index, classes, &mut class_map);
     count_marks(ds, &scope_index, classes, &mut class_map);
     count_outcomes(ds, scope_index[&Scope::Outcomes], &mut class_map);
+    enrolment(ds, &scopes, &mut class_map, Level::Class);
 
     let class = LevelCells::from_map(class_map);
-    let grade = LevelCells::from_map(class.roll_up(|c| {
+    let mut grade_map = class.roll_up(|c| {
         Some(Cell {
             scope: c.scope,
             entity: ds.classes()[c.entity as usize].grade_entity,
         })
-    }));
+    });
+    // A grade's roster includes its classes that wrote nothing.
+    enrolment(ds, &scopes, &mut grade_map, Level::Grade);
+    let grade = LevelCells::from_map(grade_map);
     let mut school_map = grade.roll_up(|c| {
         Some(Cell {
             scope: c.scope,
@@ -521,6 +525,37 @@ fn count_outcomes(ds: &Dataset, scope: u32, out: &mut HashMap<Cell, CellState>) 
                 crate::Olympiad::Winner | crate::Olympiad::PrizeWinner
             ));
         }
+    }
+}
+
+/// Sets `enrolled` on the cells of this year's procedures (the latest year of the data: the
+/// students table is the current roster) for the classes or grades of the procedure's grade.
+fn enrolment(ds: &Dataset, scopes: &[Scope], map: &mut HashMap<Cell, CellState>, level: Level) {
+    let Some(latest) = ds.procedures().iter().map(|p| p.year).max() else {
+        return;
+    };
+    let mut size = vec![0u32; ds.entity_count(level)];
+    for &c in ds.students().class() {
+        let e = match level {
+            Level::Grade => ds.classes()[c as usize].grade_entity,
+            _ => c,
+        };
+        size[e as usize] += 1;
+    }
+    for (cell, state) in map.iter_mut() {
+        let Scope::Procedure { procedure } = scopes[cell.scope as usize] else {
+            continue;
+        };
+        let p = &ds.procedures()[procedure as usize];
+        let grade = match level {
+            Level::Grade => ds.grades()[cell.entity as usize].grade,
+            _ => ds.classes()[cell.entity as usize].grade,
+        };
+        state.enrolled = if p.year == latest && p.grade == grade {
+            size[cell.entity as usize]
+        } else {
+            0
+        };
     }
 }
 

@@ -344,6 +344,8 @@ fn sigmoid(x: f64) -> f64 {
 struct SchoolPlan {
     effect: f64,
     anomalies: Vec<Anomaly>,
+    /// Share of students absent on the day of a ВПР (0 in many schools, up to 6%).
+    absence: f64,
 }
 
 /// Generates a region from `config`.
@@ -447,7 +449,16 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
         if !anomalies.is_empty() {
             truth.schools.push((id, anomalies.clone()));
         }
-        plans.push(SchoolPlan { effect, anomalies });
+        let absence = if rng.chance(0.4) {
+            0.0
+        } else {
+            0.01 + 0.05 * rng.uniform()
+        };
+        plans.push(SchoolPlan {
+            effect,
+            anomalies,
+            absence,
+        });
     }
 
     // Procedures: this year's eight, last year's grade-4 ВПР (the current grade 5 wrote it),
@@ -679,6 +690,10 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
                             let takes = (*pgrade == grade && *y == year)
                                 || (grade == 5 && *pgrade == 4 && *y == year.prev());
                             if !takes {
+                                continue;
+                            }
+                            // Some students miss a ВПР (illness); state exams are written.
+                            if *kind == ProcedureKind::Vpr && rng.chance(plan.absence) {
                                 continue;
                             }
                             let mut th = theta_s;

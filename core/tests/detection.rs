@@ -18,6 +18,7 @@ pub const SHIPPED: &[&str] = &[
     "rules/gia-risk-group.toml",
     "rules/school-context.toml",
     "rules/teacher-deficits.toml",
+    "rules/objectivity-plan.toml",
 ];
 
 fn shipped() -> Vec<RuleSource> {

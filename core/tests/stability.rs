@@ -15,6 +15,7 @@ const SHIPPED: &[&str] = &[
     "rules/gia-risk-group.toml",
     "rules/school-context.toml",
     "rules/teacher-deficits.toml",
+    "rules/objectivity-plan.toml",
 ];
 
 fn rules() -> oko::rules::Rules {

@@ -3,7 +3,7 @@
 
 use crate::Failure;
 use oko::rules::{EvalOptions, RuleLimits, compile, evaluate};
-use oko_cli::summary::{completion_table, findings_table, pairings_table};
+use oko_cli::summary::{completion_table, findings_table, pairings_table, targets_table};
 
 /// Options of `oko demo`.
 #[derive(clap::Args, Debug)]
@@ -46,5 +46,6 @@ pub fn run(a: Args) -> Result<(), Failure> {
     print!("{}", completion_table(ds, &out.aggregates));
     print!("{}", findings_table(&out.report, en));
     print!("{}", pairings_table(&out.report, en));
+    print!("{}", targets_table(&out.report, en));
     Ok(())
 }

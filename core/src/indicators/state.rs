@@ -191,6 +191,9 @@ pub struct CellState {
     pub outcomes: OutcomeCounts,
     /// Staff counts.
     pub staff: StaffCounts,
+    /// Students enrolled in the entity's classes of the procedure's grade (this year's
+    /// procedures only; 0 otherwise): the denominator of the participation rate.
+    pub enrolled: u32,
 }
 
 impl CellState {
@@ -202,5 +205,16 @@ impl CellState {
         self.unmarked += o.unmarked;
         self.outcomes.merge(&o.outcomes);
         self.staff.merge(&o.staff);
+        self.enrolled += o.enrolled;
+    }
+
+    /// Results counted in the cell: every mark (н/а and exempt too) and every result without
+    /// a mark.
+    pub fn results(&self) -> u64 {
+        self.marks.0[1..=7]
+            .iter()
+            .map(|&c| u64::from(c))
+            .sum::<u64>()
+            + u64::from(self.unmarked)
     }
 }

@@ -273,6 +273,7 @@ pub fn compile(sources: &[RuleSource], limits: &RuleLimits) -> Result<Rules, Rul
         warnings: Vec::new(),
         social_indexes: Vec::new(),
         pairings: Vec::new(),
+        targets: Vec::new(),
     };
     // (index, id, ruleset id, level) of every compiled rule, for `findings(...)`.
     let mut known: Vec<(usize, String, String, Level)> = Vec::new();
@@ -585,6 +586,29 @@ fn compile_source(
             out.pairings.push(pr);
         }
     }
+    for (i, t) in raw.targets.iter().enumerate() {
+        let path = root.key("targets").index(i);
+        if seen_ids.contains(&t.id.as_str()) {
+            ctx.err(
+                codes::DUPLICATE_ID,
+                format!("`{}` is defined twice", t.id),
+                &path.key("id"),
+            );
+        }
+        seen_ids.push(&t.id);
+        if let Some(tr) = compile_target(
+            &mut ctx,
+            t,
+            ruleset,
+            &raw.id,
+            &param_consts,
+            &local_known,
+            limits,
+            &path,
+        ) {
+            out.targets.push(tr);
+        }
+    }
     *known = local_known;
     out.rulesets.push(RulesetInfo {
         id: raw.id.clone(),
@@ -702,6 +726,99 @@ fn compile_social_index(
         normalisation: normalisation?,
         group: group?,
         components,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn compile_target(
+    ctx: &mut Ctx<'_>,
+    t: &super::raw::RawTarget,
+    ruleset: usize,
+    ruleset_id: &str,
+    params: &[(String, ParamConst)],
+    known: &[(usize, String, String, Level)],
+    limits: &RuleLimits,
+    path: &KeyPath,
+) -> Option<TargetRule> {
+    let level = parse_level(&t.level);
+    if level.is_none() {
+        ctx.err(
+            codes::INVALID_VALUE,
+            format!("unknown level `{}`", t.level),
+            &path.key("level"),
+        );
+    }
+    let comparison = t.comparison.trim();
+    if !matches!(comparison, ">=" | ">" | "<=" | "<" | "==") {
+        ctx.err(
+            codes::INVALID_VALUE,
+            format!("unknown comparison `{comparison}` (>=, >, <=, <, ==)"),
+            &path.key("comparison"),
+        );
+        return None;
+    }
+    let period = match &t.period {
+        None => Some(None),
+        Some(p) => match AcademicYear::from_str(p) {
+            Ok(y) => Some(Some(y)),
+            Err(()) => {
+                ctx.err(
+                    codes::INVALID_VALUE,
+                    format!("`{p}` is not an academic year like 2025/26"),
+                    &path.key("period"),
+                );
+                None
+            }
+        },
+    };
+    let (source, filter) = parse_scope(ctx, &t.scope, RowSource::Procedures, &path.key("scope"));
+    let level = level?;
+    check_student_source(ctx, level, source, path);
+    let kr: Vec<KnownRule<'_>> = known
+        .iter()
+        .map(|(i, id, rs, l)| KnownRule {
+            index: *i,
+            id,
+            ruleset_id: rs,
+            level: *l,
+        })
+        .collect();
+    let mut cat = catalogue(level, source, params, &kr, ruleset_id);
+    cat.social_index = ctx.social_index;
+    let measure = ctx.expr(&t.indicator, &cat, &limits.expr, &path.key("indicator"));
+    let target = ctx.expr(&t.target, &cat, &limits.expr, &path.key("target"));
+    for (p, key) in [(&measure, "indicator"), (&target, "target")] {
+        if p.as_ref()
+            .is_some_and(|p| !p.ty().is_numeric() && p.ty() != Type::Null)
+        {
+            ctx.err(
+                expr::codes::TYPE_MISMATCH,
+                format!("`{key}` must be a number"),
+                &path.key(key),
+            );
+            return None;
+        }
+    }
+    // The comparison as one expression, so that units are checked as in any rule.
+    let met_src = format!("({}) {comparison} ({})", t.indicator, t.target);
+    let met = ctx.expr(&met_src, &cat, &limits.expr, &path.key("comparison"));
+    let inputs = cat.inputs.into_inner();
+    Some(TargetRule {
+        ruleset,
+        id: t.id.clone(),
+        title: t.title.clone(),
+        plan_item: t.plan_item.clone(),
+        level,
+        source,
+        filter,
+        inputs,
+        measure: measure?,
+        target: target?,
+        met: met?,
+        comparison: comparison.to_owned(),
+        period: period?,
+        responsible: t.responsible.clone(),
+        allow_limited: t.allow_limited,
     })
 }
 

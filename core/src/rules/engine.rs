@@ -115,6 +115,7 @@ pub fn evaluate(
             })
             .collect(),
         pairings: Vec::new(),
+        targets: Vec::new(),
     };
     for (i, rule) in rules.rules.iter().enumerate() {
         engine.run_rule(i, rule, &mut report)?;
@@ -124,6 +125,9 @@ pub fn evaluate(
     }
     for p in &rules.pairings {
         engine.run_pairing(p, &mut report);
+    }
+    for t in &rules.targets {
+        engine.run_target(t, &mut report)?;
     }
     // Output order does not depend on row order: rule order, then entity id, then scope.
     let rule_pos = |rs: &str, r: &str| {
@@ -144,6 +148,20 @@ pub fn evaluate(
         (&a.ruleset, &a.rule, &a.entity.id, &a.scope).cmp(&(
             &b.ruleset,
             &b.rule,
+            &b.entity.id,
+            &b.scope,
+        ))
+    });
+    let target_pos = |rs: &str, t: &str| {
+        rules
+            .targets
+            .iter()
+            .position(|x| x.id == t && rules.rulesets[x.ruleset].id == rs)
+            .unwrap_or(usize::MAX)
+    };
+    report.targets.sort_by(|a, b| {
+        (target_pos(&a.ruleset, &a.target), &a.entity.id, &a.scope).cmp(&(
+            target_pos(&b.ruleset, &b.target),
             &b.entity.id,
             &b.scope,
         ))
@@ -1119,6 +1137,78 @@ impl Engine<'_> {
 }
 
 impl Engine<'_> {
+    /// Evaluates a plan target for every row of its level and scope.
+    fn run_target(&self, t: &TargetRule, report: &mut Report) -> Result<(), EngineError> {
+        let rs = &self.rules.rulesets[t.ruleset];
+        let years: Vec<AcademicYear> = match t.period {
+            Some(y) => vec![y],
+            None => rs.years.clone(),
+        };
+        let rows = self.rows(t.level, t.source, &t.filter, &years);
+        let (frame, names) =
+            self.frame(&t.inputs, &[], t.level, &rows, t.ruleset, t.allow_limited)?;
+        let run = |p: &Program| eval(p, &frame).map_err(|e| EngineError(e.to_string()));
+        let (measure, target, met) = (run(&t.measure)?, run(&t.target)?, run(&t.met)?);
+        let datum = |c: &Column, i: usize| match c.get(i) {
+            Some(Datum::Known(Value::Decimal(d))) => EvidenceValue::Decimal(d),
+            Some(Datum::Known(Value::Bool(b))) => EvidenceValue::Bool(b),
+            Some(Datum::Known(Value::Str(s))) => EvidenceValue::Text(s.to_owned()),
+            _ => EvidenceValue::Unknown,
+        };
+        let (mut n_met, mut n_unknown) = (0u64, 0u64);
+        for (i, &row) in rows.iter().enumerate() {
+            let (status, reason) = match met.get(i) {
+                Some(Datum::Known(Value::Bool(true))) => (TargetStatus::Met, None),
+                Some(Datum::Known(Value::Bool(false))) => (TargetStatus::NotMet, None),
+                Some(Datum::Unknown(r)) => (TargetStatus::Unknown, Some(r.to_string())),
+                _ => (TargetStatus::Unknown, None),
+            };
+            n_met += u64::from(status == TargetStatus::Met);
+            n_unknown += u64::from(status == TargetStatus::Unknown);
+            let evidence = self.evidence(&t.inputs, &names, &frame, t.level, i, row);
+            // The measured value's n, when the indicator is a single indicator.
+            let n = evidence
+                .iter()
+                .find(|e| e.name == t.measure.source().trim())
+                .and_then(|e| e.n);
+            let value = match datum(&measure, i) {
+                EvidenceValue::Unknown => evidence
+                    .iter()
+                    .find(|e| e.name == t.measure.source().trim())
+                    .map_or(EvidenceValue::Unknown, |e| e.value.clone()),
+                v => v,
+            };
+            report.targets.push(TargetResult {
+                ruleset: rs.id.clone(),
+                target: t.id.clone(),
+                title: t.title.clone(),
+                plan_item: t.plan_item.clone(),
+                entity: self.entity(t.level, row.entity),
+                scope: self.scope_label(row),
+                indicator: t.measure.source().to_owned(),
+                comparison: t.comparison.clone(),
+                target_value: t.target.source().to_owned(),
+                target_resolved: datum(&target, i),
+                period: t.period.map(|y| y.to_string()),
+                responsible: t.responsible.clone(),
+                status,
+                value,
+                n,
+                reason,
+                evidence,
+            });
+        }
+        report.summary.push(RuleSummary {
+            ruleset: rs.id.clone(),
+            rule: t.id.clone(),
+            level: t.level,
+            rows: rows.len() as u64,
+            findings: n_met,
+            undetermined: n_unknown,
+        });
+        Ok(())
+    }
+
     /// Proposes partners: weak and strong schools from the labels of their classifications.
     fn run_pairing(&self, p: &PairingRule, report: &mut Report) {
         let rs = &self.rules.rulesets[p.ruleset];

@@ -318,6 +318,41 @@ pub struct Classification {
     pub allow_limited: bool,
 }
 
+/// A compiled plan target.
+#[derive(Debug, Clone)]
+pub struct TargetRule {
+    /// Ruleset index.
+    pub ruleset: usize,
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: Text,
+    /// Plan item.
+    pub plan_item: Option<String>,
+    /// Level.
+    pub level: Level,
+    /// Row source.
+    pub source: RowSource,
+    /// Scope filter.
+    pub filter: ScopeFilter,
+    /// Input columns.
+    pub inputs: Vec<Input>,
+    /// The measured value.
+    pub measure: Program,
+    /// The target value.
+    pub target: Program,
+    /// `measure <comparison> target`.
+    pub met: Program,
+    /// The comparison as written.
+    pub comparison: String,
+    /// The period (academic year), when given.
+    pub period: Option<AcademicYear>,
+    /// Responsible role.
+    pub responsible: Text,
+    /// Decide on limited samples.
+    pub allow_limited: bool,
+}
+
 /// A compiled pairing of weak schools with strong partners (see [`crate::pair_schools`]).
 #[derive(Debug, Clone)]
 pub struct PairingRule {
@@ -351,6 +386,7 @@ pub struct Rules {
     pub(crate) warnings: Vec<super::RuleDiagnostic>,
     pub(crate) social_indexes: Vec<(usize, SocialIndexSpec)>,
     pub(crate) pairings: Vec<PairingRule>,
+    pub(crate) targets: Vec<TargetRule>,
 }
 
 impl Rules {
@@ -381,5 +417,9 @@ impl Rules {
     /// Pairings, in evaluation order (after every classification).
     pub fn pairings(&self) -> &[PairingRule] {
         &self.pairings
+    }
+    /// Plan targets.
+    pub fn targets(&self) -> &[TargetRule] {
+        &self.targets
     }
 }

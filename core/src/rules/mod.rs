@@ -25,11 +25,11 @@ pub use ir::{
 pub use lint::{codes as lint_codes, lint_ranges};
 pub use output::{
     EntityRef, Evidence, EvidenceRole, EvidenceValue, Finding, Label, Pairing, RejectedRow, Report,
-    RuleSummary, Undetermined,
+    RuleSummary, TargetResult, TargetStatus, Undetermined,
 };
 pub use raw::{
     ParamValue, RawBand, RawClassBand, RawClassification, RawCondition, RawIndexComponent,
     RawLabelRef, RawMinimum, RawPairing, RawParam, RawRange, RawRule, RawRuleset, RawScale,
-    RawScope, RawSocialIndex, SourceRef, Text, json_schema,
+    RawScope, RawSocialIndex, RawTarget, SourceRef, Text, json_schema,
 };
 pub use source::{Format, KeyPath, PathStep, Position, RuleSource};

@@ -192,6 +192,65 @@ pub struct Report {
     /// Partner schools proposed by pairings (seed 001, task 8).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub pairings: Vec<Pairing>,
+    /// Plan targets, per entity and scope (seed 004).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<TargetResult>,
+}
+
+/// Whether a target is met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetStatus {
+    /// The comparison holds.
+    Met,
+    /// It does not.
+    NotMet,
+    /// It cannot be decided (missing data, limited sample); `reason` says why.
+    Unknown,
+}
+
+/// A plan target evaluated for one entity (and scope).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetResult {
+    /// Ruleset id.
+    pub ruleset: String,
+    /// Target id.
+    pub target: String,
+    /// Title.
+    pub title: Text,
+    /// The plan's item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_item: Option<String>,
+    /// The entity.
+    pub entity: EntityRef,
+    /// The scope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The indicator as written.
+    pub indicator: String,
+    /// The comparison.
+    pub comparison: String,
+    /// The target as written.
+    pub target_value: String,
+    /// The target's value.
+    pub target_resolved: EvidenceValue,
+    /// The period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// Responsible role.
+    pub responsible: Text,
+    /// Met, not met or unknown.
+    pub status: TargetStatus,
+    /// The measured value.
+    pub value: EvidenceValue,
+    /// Its sample size, when it is an indicator.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub n: Option<u64>,
+    /// Why the status is unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Every value read.
+    pub evidence: Vec<Evidence>,
 }
 
 /// A partner proposed for a school by a pairing.

@@ -330,6 +330,40 @@ fn default_true() -> bool {
     true
 }
 
+/// A plan target (seed 004): an indicator compared with a target value over a period, with
+/// the role responsible; evaluated per entity (and scope) to met, not met or unknown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTarget {
+    /// Id, unique in the ruleset.
+    pub id: String,
+    /// Title.
+    pub title: Text,
+    /// The plan's item, e.g. "3.2".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_item: Option<String>,
+    /// Level: class, grade, teacher, school, municipality, region.
+    pub level: String,
+    /// Cells looked at (default: procedures).
+    #[serde(default)]
+    pub scope: RawScope,
+    /// The measured value, an expression (`share_teachers_trained`).
+    pub indicator: String,
+    /// `>=`, `>`, `<=`, `<` or `==`.
+    pub comparison: String,
+    /// The target value, an expression (`"30%"`, `"param.trained_share"`).
+    pub target: String,
+    /// The academic year the target is for (`"2025/26"`); default: the ruleset's years.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// Who is responsible (the plan's «ответственные исполнители»).
+    pub responsible: Text,
+    /// Decide on small groups too (default true: a target counts every teacher or student,
+    /// not a sample).
+    #[serde(default = "default_true")]
+    pub allow_limited: bool,
+}
+
 /// A ruleset file.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
@@ -371,6 +405,9 @@ pub struct RawRuleset {
     /// Partner schools, after the classifications.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub pairings: Vec<RawPairing>,
+    /// Plan targets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<RawTarget>,
 }
 
 /// The JSON Schema of the rule-file format (committed at rules/schema/ruleset.schema.json).
