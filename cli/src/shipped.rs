@@ -29,6 +29,7 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "rules/objectivity-plan.toml",
         include_str!("../../rules/objectivity-plan.toml"),
     ),
+    ("rules/muko.toml", include_str!("../../rules/muko.toml")),
 ];
 
 /// The shipped rulesets as sources.

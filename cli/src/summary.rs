@@ -337,7 +337,7 @@ pub fn targets_table(report: &oko::rules::Report, en: bool) -> String {
             .take(MAX_LABELS_SHOWN)
         {
             let value = match &t.value {
-                EvidenceValue::Decimal(d) => format!("{}", fmt_dp(*d, 1)),
+                EvidenceValue::Decimal(d) => fmt_dp(*d, 1),
                 _ => "—".to_owned(),
             };
             let scope = t
@@ -356,6 +356,80 @@ pub fn targets_table(report: &oko::rules::Report, en: bool) -> String {
                 t.entity.name
             ));
         }
+    }
+    out
+}
+
+/// МУКО: per school the overall score and level, the levels of its directions, and its
+/// weakest direction with the components missing there.
+pub fn muko_table(report: &oko::rules::Report, en: bool) -> String {
+    let t = |x: &oko::rules::Text| if en { x.en.clone() } else { x.ru.clone() };
+    let mut out = String::new();
+    let overall: Vec<&oko::rules::MukoScore> = report
+        .muko
+        .iter()
+        .filter(|m| m.direction.is_none())
+        .collect();
+    if overall.is_empty() {
+        return out;
+    }
+    out.push_str(&format!("\n{}\n", t(&overall[0].title)));
+    out.push_str(&format!(
+        "  {} {} {} {}  {}\n",
+        cell("school", 6),
+        rcell("%", 6),
+        cell("level", 16),
+        cell("directions H/M/L", 16),
+        "weakest direction: gaps"
+    ));
+    for o in &overall {
+        let dirs: Vec<&oko::rules::MukoScore> = report
+            .muko
+            .iter()
+            .filter(|m| {
+                m.ruleset == o.ruleset && m.school.id == o.school.id && m.direction.is_some()
+            })
+            .collect();
+        let n = |l: &str| {
+            dirs.iter()
+                .filter(|d| d.level.as_deref() == Some(l))
+                .count()
+        };
+        let weakest = dirs.iter().min_by(|a, b| a.percent.cmp(&b.percent));
+        let weak = weakest
+            .map(|w| {
+                let gaps: Vec<String> = w
+                    .gaps
+                    .iter()
+                    .filter(|g| g.status != "partial")
+                    .map(|g| t(&g.title))
+                    .collect();
+                format!(
+                    "{} {} ({}%): {}",
+                    w.direction.as_deref().unwrap_or(""),
+                    t(&w.title),
+                    fmt_dp(w.percent, 0),
+                    gaps.join(", ")
+                )
+            })
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "  {} {} {} {}  {}\n",
+            cell(&o.school.id, 6),
+            rcell(&fmt_dp(o.percent, 1), 6),
+            cell(&o.level_title.as_ref().map(&t).unwrap_or_default(), 16),
+            cell(&format!("{}/{}/{}", n("high"), n("medium"), n("low")), 16),
+            weak
+        ));
+    }
+    let missing = report
+        .undetermined
+        .iter()
+        .filter(|u| u.rule == "muko")
+        .map(|u| u.entity.id.as_str())
+        .collect::<Vec<_>>();
+    if !missing.is_empty() {
+        out.push_str(&format!("  no self-evaluation: {}\n", missing.join(", ")));
     }
     out
 }

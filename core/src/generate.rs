@@ -348,6 +348,60 @@ struct SchoolPlan {
     absence: f64,
 }
 
+/// The components of the management cycle (seed 002, DOMAIN.md), as rules/muko.toml names them.
+pub(crate) const MUKO_COMPONENTS: [&str; 9] = [
+    "goals",
+    "indicators",
+    "methods",
+    "monitoring",
+    "analysis",
+    "recommendations",
+    "measures",
+    "decisions",
+    "effectiveness",
+];
+
+/// A plausible МУКО self-evaluation of each school (seed 002): nine directions × the nine
+/// components of the management cycle. Schools with better results have more in place; the
+/// later steps of the cycle (decisions, analysis of effectiveness) are in place less often
+/// than goals and indicators, as in real self-evaluations; one school in twenty sent nothing
+/// and a few items are left out. A stream of its own, so the rest of the data does not move.
+fn muko_evidence(b: &mut DatasetBuilder, seed: u64, plans: &[SchoolPlan]) {
+    let mut rng = Rand(ChaCha8Rng::seed_from_u64(seed ^ 0x4d55_4b4f));
+    for (s, plan) in plans.iter().enumerate() {
+        if rng.chance(0.05) {
+            continue;
+        }
+        let id = format!("S{:04}", s + 1);
+        let quality = sigmoid(3.0 * plan.effect + 0.4 + 0.8 * rng.normal());
+        for d in 1..=9 {
+            for (c, comp) in MUKO_COMPONENTS.iter().enumerate() {
+                if rng.chance(0.02) {
+                    continue;
+                }
+                let present = (quality * (1.05 - 0.07 * c as f64)).clamp(0.02, 0.98);
+                let r = rng.uniform();
+                let status = if r < present {
+                    MukoStatus::Present
+                } else if r < present + 0.5 * (1.0 - present) {
+                    MukoStatus::Partial
+                } else {
+                    MukoStatus::Absent
+                };
+                let link = (status != MukoStatus::Absent)
+                    .then(|| format!("https://{}.edu.example/muko/{d}/{comp}", id.to_lowercase()));
+                let _ = b.add_muko_evidence(MukoEvidenceRow {
+                    school: id.clone(),
+                    direction: d.to_string(),
+                    component: (*comp).to_owned(),
+                    status,
+                    link,
+                });
+            }
+        }
+    }
+}
+
 /// Generates a region from `config`.
 ///
 /// ```
@@ -833,6 +887,7 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
             }
         }
     }
+    muko_evidence(&mut b, config.seed, &plans);
     let dataset = b
         .build()
         .unwrap_or_else(|e| panic!("generated data is invalid: {e}"));

@@ -13,6 +13,7 @@ mod hierarchy;
 mod ids;
 mod indicators;
 mod mark;
+mod muko;
 mod pairing;
 mod procedure;
 mod profiles;
@@ -34,6 +35,9 @@ pub use generate::{Anomaly, Generated, GeneratorConfig, GroundTruth, generate};
 pub use indicators::{
     CellState, Indicator, IndicatorInfo, IndicatorValue, MarkCounts, OutcomeCounts, ScoreHistogram,
     Source, StaffCounts, Threshold, Thresholds, Unit, compute, median,
+};
+pub use muko::{
+    ComponentState, MukoGapItem, MukoItem, MukoLevel, MukoResult, MukoSpec, SchoolMuko, muko_scores,
 };
 pub use pairing::{PairCandidate, PairMatch, PairingOptions, Unpaired, pair_schools};
 pub use profiles::{ProfileOptions, Profiles, student_profiles};

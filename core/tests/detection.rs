@@ -19,6 +19,7 @@ pub const SHIPPED: &[&str] = &[
     "rules/school-context.toml",
     "rules/teacher-deficits.toml",
     "rules/objectivity-plan.toml",
+    "rules/muko.toml",
 ];
 
 fn shipped() -> Vec<RuleSource> {

@@ -16,6 +16,7 @@ const SHIPPED: &[&str] = &[
     "rules/school-context.toml",
     "rules/teacher-deficits.toml",
     "rules/objectivity-plan.toml",
+    "rules/muko.toml",
 ];
 
 fn rules() -> oko::rules::Rules {
@@ -234,6 +235,17 @@ fn rebuild(ds: &Dataset, seed: u64, extra_school: bool) -> Dataset {
         })
         .unwrap();
     }
+    for i in perm(ds.muko_evidence().len(), seed) {
+        let e = &ds.muko_evidence()[i];
+        b.add_muko_evidence(MukoEvidenceRow {
+            school: ds.schools()[e.school as usize].id.clone(),
+            direction: e.direction.clone(),
+            component: e.component.clone(),
+            status: e.status,
+            link: e.link.clone(),
+        })
+        .unwrap();
+    }
     b.build().unwrap()
 }
 
@@ -273,10 +285,17 @@ fn classifications_do_not_depend_on_row_order() {
         assert_eq!(labels(&base.report), labels(&out.report), "seed {seed}");
         assert_eq!(pairs(&base.report), pairs(&out.report), "seed {seed}");
         // The whole report, evidence and messages included, is byte-identical.
-        assert_eq!(
-            base_json,
-            serde_json::to_string(&out.report).unwrap(),
-            "seed {seed}"
+        let json = serde_json::to_string(&out.report).unwrap();
+        let at = base_json
+            .bytes()
+            .zip(json.bytes())
+            .position(|(x, y)| x != y)
+            .unwrap_or(base_json.len().min(json.len()));
+        assert!(
+            base_json == json,
+            "seed {seed}: reports differ from byte {at}: {}",
+            json.get(at.saturating_sub(200)..(at + 200).min(json.len()))
+                .unwrap_or("(not at a character boundary)")
         );
     }
 }

@@ -3,7 +3,9 @@
 
 use crate::Failure;
 use oko::rules::{EvalOptions, RuleLimits, compile, evaluate};
-use oko_cli::summary::{completion_table, findings_table, pairings_table, targets_table};
+use oko_cli::summary::{
+    completion_table, findings_table, muko_table, pairings_table, targets_table,
+};
 
 /// Options of `oko demo`.
 #[derive(clap::Args, Debug)]
@@ -47,5 +49,6 @@ pub fn run(a: Args) -> Result<(), Failure> {
     print!("{}", findings_table(&out.report, en));
     print!("{}", pairings_table(&out.report, en));
     print!("{}", targets_table(&out.report, en));
+    print!("{}", muko_table(&out.report, en));
     Ok(())
 }

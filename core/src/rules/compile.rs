@@ -274,6 +274,7 @@ pub fn compile(sources: &[RuleSource], limits: &RuleLimits) -> Result<Rules, Rul
         social_indexes: Vec::new(),
         pairings: Vec::new(),
         targets: Vec::new(),
+        muko: Vec::new(),
     };
     // (index, id, ruleset id, level) of every compiled rule, for `findings(...)`.
     let mut known: Vec<(usize, String, String, Level)> = Vec::new();
@@ -609,6 +610,15 @@ fn compile_source(
             out.targets.push(tr);
         }
     }
+    if let Some(m) = &raw.muko
+        && let Some(spec) = compile_muko(&mut ctx, m, &root.key("muko"))
+    {
+        out.muko.push(MukoRule {
+            ruleset,
+            title: m.title.clone(),
+            spec,
+        });
+    }
     *known = local_known;
     out.rulesets.push(RulesetInfo {
         id: raw.id.clone(),
@@ -819,6 +829,114 @@ fn compile_target(
         period: period?,
         responsible: t.responsible.clone(),
         allow_limited: t.allow_limited,
+    })
+}
+
+fn compile_muko(
+    ctx: &mut Ctx<'_>,
+    m: &super::raw::RawMuko,
+    path: &KeyPath,
+) -> Option<crate::muko::MukoSpec> {
+    use crate::muko::{MukoItem, MukoLevel, MukoSpec};
+    let mut ok = true;
+    let mut points = [Decimal::ZERO; 3];
+    for (i, (key, v)) in [
+        ("present", &m.points.present),
+        ("partial", &m.points.partial),
+        ("absent", &m.points.absent),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        match decimal_text(v).filter(|d| *d >= Decimal::ZERO) {
+            Some(d) => points[i] = d,
+            None => {
+                ctx.err(
+                    codes::INVALID_VALUE,
+                    "points must be non-negative decimals such as \"2\"",
+                    &path.key("points").key(key),
+                );
+                ok = false;
+            }
+        }
+    }
+    if points[0] <= Decimal::ZERO {
+        ctx.err(
+            codes::INVALID_VALUE,
+            "a present component must score more than 0 points",
+            &path.key("points").key("present"),
+        );
+        ok = false;
+    }
+    let mut items = |list: &[super::raw::RawMukoItem], key: &str| -> Vec<MukoItem> {
+        let mut out: Vec<MukoItem> = Vec::new();
+        if list.is_empty() {
+            ctx.err(
+                codes::INVALID_VALUE,
+                format!("`{key}` needs at least one item"),
+                &path.key(key),
+            );
+            ok = false;
+        }
+        for (i, it) in list.iter().enumerate() {
+            if out.iter().any(|o| o.id == it.id) {
+                ctx.err(
+                    codes::DUPLICATE_ID,
+                    format!("`{}` is listed twice", it.id),
+                    &path.key(key).index(i).key("id"),
+                );
+                ok = false;
+            }
+            let weight = match &it.weight {
+                None => Some(Decimal::ONE),
+                Some(w) => decimal_text(w).filter(|w| *w > Decimal::ZERO),
+            };
+            match weight {
+                Some(weight) => out.push(MukoItem {
+                    id: it.id.trim().to_owned(),
+                    title_ru: it.title.ru.clone(),
+                    title_en: it.title.en.clone(),
+                    weight,
+                }),
+                None => {
+                    ctx.err(
+                        codes::INVALID_VALUE,
+                        "a weight must be a positive decimal",
+                        &path.key(key).index(i).key("weight"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        out
+    };
+    let directions = items(&m.directions, "directions");
+    let components = items(&m.components, "components");
+    let mut levels = Vec::new();
+    for (i, l) in m.levels.iter().enumerate() {
+        match decimal_text(&l.from) {
+            Some(from) => levels.push(MukoLevel {
+                label: l.label.clone(),
+                title_ru: l.title.ru.clone(),
+                title_en: l.title.en.clone(),
+                from,
+            }),
+            None => {
+                ctx.err(
+                    codes::INVALID_VALUE,
+                    "`from` must be a percent such as \"80%\"",
+                    &path.key("levels").index(i).key("from"),
+                );
+                ok = false;
+            }
+        }
+    }
+    levels.sort_by_key(|l| std::cmp::Reverse(l.from));
+    ok.then_some(MukoSpec {
+        directions,
+        components,
+        points,
+        levels,
     })
 }
 

@@ -116,6 +116,7 @@ pub fn evaluate(
             .collect(),
         pairings: Vec::new(),
         targets: Vec::new(),
+        muko: Vec::new(),
     };
     for (i, rule) in rules.rules.iter().enumerate() {
         engine.run_rule(i, rule, &mut report)?;
@@ -128,6 +129,9 @@ pub fn evaluate(
     }
     for t in &rules.targets {
         engine.run_target(t, &mut report)?;
+    }
+    for m in &rules.muko {
+        engine.run_muko(m, &mut report);
     }
     // Output order does not depend on row order: rule order, then entity id, then scope.
     let rule_pos = |rs: &str, r: &str| {
@@ -1137,6 +1141,110 @@ impl Engine<'_> {
 }
 
 impl Engine<'_> {
+    /// Scores every school's МУКО evidence; a school without evidence is undetermined.
+    fn run_muko(&self, m: &MukoRule, report: &mut Report) {
+        use crate::muko::{ComponentState, MukoResult, muko_scores};
+        let rs = &self.rules.rulesets[m.ruleset];
+        let spec = &m.spec;
+        let level = |r: &MukoResult| {
+            r.level.map(|k| {
+                let l = &spec.levels[k];
+                (
+                    l.label.clone(),
+                    Text {
+                        ru: l.title_ru.clone(),
+                        en: l.title_en.clone(),
+                    },
+                )
+            })
+        };
+        let mut scores = muko_scores(self.ds, spec);
+        scores.sort_by(|a, b| {
+            self.ds.schools()[a.school as usize]
+                .id
+                .cmp(&self.ds.schools()[b.school as usize].id)
+        });
+        let (mut scored, mut unknown) = (0u64, 0u64);
+        for s in scores {
+            let school = self.entity(Level::School, s.school);
+            let (Some(directions), Some(overall)) = (s.directions, s.overall) else {
+                unknown += 1;
+                report.undetermined.push(Undetermined {
+                    ruleset: rs.id.clone(),
+                    rule: "muko".to_owned(),
+                    entity: school,
+                    scope: None,
+                    reason_code: "unknown.missing",
+                    reason: "missing value for muko_evidence: the school gave no self-evaluation"
+                        .to_owned(),
+                    evidence: Vec::new(),
+                });
+                continue;
+            };
+            scored += 1;
+            for (d, r) in directions.iter().enumerate() {
+                let dir = &spec.directions[d];
+                let (label, title) = level(r).unzip();
+                report.muko.push(MukoScore {
+                    ruleset: rs.id.clone(),
+                    school: school.clone(),
+                    direction: Some(dir.id.clone()),
+                    title: Text {
+                        ru: dir.title_ru.clone(),
+                        en: dir.title_en.clone(),
+                    },
+                    score: r.score,
+                    max: r.max,
+                    percent: r.percent,
+                    level: label,
+                    level_title: title,
+                    gaps: r
+                        .gaps
+                        .iter()
+                        .map(|g| {
+                            let c = &spec.components[g.component];
+                            MukoGap {
+                                component: c.id.clone(),
+                                title: Text {
+                                    ru: c.title_ru.clone(),
+                                    en: c.title_en.clone(),
+                                },
+                                status: match g.state {
+                                    ComponentState::Given(st) => st.as_str(),
+                                    ComponentState::Missing => "missing",
+                                },
+                                link: g.link.clone(),
+                            }
+                        })
+                        .collect(),
+                    ignored_rows: None,
+                });
+            }
+            let (label, title) = level(&overall).unzip();
+            report.muko.push(MukoScore {
+                ruleset: rs.id.clone(),
+                school,
+                direction: None,
+                title: m.title.clone(),
+                score: overall.score,
+                max: overall.max,
+                percent: overall.percent,
+                level: label,
+                level_title: title,
+                gaps: Vec::new(),
+                ignored_rows: Some(s.ignored_rows),
+            });
+        }
+        report.summary.push(RuleSummary {
+            ruleset: rs.id.clone(),
+            rule: "muko".to_owned(),
+            level: Level::School,
+            rows: scored + unknown,
+            findings: scored,
+            undetermined: unknown,
+        });
+    }
+
     /// Evaluates a plan target for every row of its level and scope.
     fn run_target(&self, t: &TargetRule, report: &mut Report) -> Result<(), EngineError> {
         let rs = &self.rules.rulesets[t.ruleset];

@@ -318,6 +318,17 @@ pub struct Classification {
     pub allow_limited: bool,
 }
 
+/// A compiled МУКО scoring table.
+#[derive(Debug, Clone)]
+pub struct MukoRule {
+    /// Ruleset index.
+    pub ruleset: usize,
+    /// Title.
+    pub title: Text,
+    /// The table.
+    pub spec: crate::muko::MukoSpec,
+}
+
 /// A compiled plan target.
 #[derive(Debug, Clone)]
 pub struct TargetRule {
@@ -387,6 +398,7 @@ pub struct Rules {
     pub(crate) social_indexes: Vec<(usize, SocialIndexSpec)>,
     pub(crate) pairings: Vec<PairingRule>,
     pub(crate) targets: Vec<TargetRule>,
+    pub(crate) muko: Vec<MukoRule>,
 }
 
 impl Rules {
@@ -421,5 +433,9 @@ impl Rules {
     /// Plan targets.
     pub fn targets(&self) -> &[TargetRule] {
         &self.targets
+    }
+    /// МУКО scoring tables.
+    pub fn muko(&self) -> &[MukoRule] {
+        &self.muko
     }
 }

@@ -19,17 +19,19 @@ pub use compile::{RuleLimits, codes, compile};
 pub use engine::{EngineError, EvalOptions, Evaluation, evaluate};
 pub use error::{DiagnosticLevel, RuleDiagnostic, RuleErrors};
 pub use ir::{
-    Attr, Band, BandTest, Classification, HitPolicy, Input, Param, ParamConst, ProfileField,
-    RowSource, Rule, Rules, RulesetInfo, ScopeFilter, Severity,
+    Attr, Band, BandTest, Classification, HitPolicy, Input, MukoRule, PairingRule, Param,
+    ParamConst, ProfileField, RowSource, Rule, Rules, RulesetInfo, ScopeFilter, Severity,
+    TargetRule,
 };
 pub use lint::{codes as lint_codes, lint_ranges};
 pub use output::{
-    EntityRef, Evidence, EvidenceRole, EvidenceValue, Finding, Label, Pairing, RejectedRow, Report,
-    RuleSummary, TargetResult, TargetStatus, Undetermined,
+    EntityRef, Evidence, EvidenceRole, EvidenceValue, Finding, Label, MukoGap, MukoScore, Pairing,
+    RejectedRow, Report, RuleSummary, TargetResult, TargetStatus, Undetermined,
 };
 pub use raw::{
     ParamValue, RawBand, RawClassBand, RawClassification, RawCondition, RawIndexComponent,
-    RawLabelRef, RawMinimum, RawPairing, RawParam, RawRange, RawRule, RawRuleset, RawScale,
-    RawScope, RawSocialIndex, RawTarget, SourceRef, Text, json_schema,
+    RawLabelRef, RawMinimum, RawMuko, RawMukoItem, RawMukoLevel, RawMukoPoints, RawPairing,
+    RawParam, RawRange, RawRule, RawRuleset, RawScale, RawScope, RawSocialIndex, RawTarget,
+    SourceRef, Text, json_schema,
 };
 pub use source::{Format, KeyPath, PathStep, Position, RuleSource};

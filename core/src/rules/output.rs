@@ -195,6 +195,55 @@ pub struct Report {
     /// Plan targets, per entity and scope (seed 004).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<TargetResult>,
+    /// МУКО self-evaluation scores, per school: each direction, then overall (seed 002).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub muko: Vec<MukoScore>,
+}
+
+/// A component of the management cycle that is not fully in place.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MukoGap {
+    /// Component id.
+    pub component: String,
+    /// Its title.
+    pub title: Text,
+    /// `partial`, `absent` or `missing` (no row in the evidence).
+    pub status: &'static str,
+    /// The link given, for a partial item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
+/// A school's МУКО score in one direction, or overall.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MukoScore {
+    /// Ruleset id.
+    pub ruleset: String,
+    /// The school.
+    pub school: EntityRef,
+    /// Direction id; `None` for the overall score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// Direction title (the self-evaluation's title for the overall score).
+    pub title: Text,
+    /// Points.
+    pub score: Decimal,
+    /// Maximum points.
+    pub max: Decimal,
+    /// Percent of the maximum.
+    pub percent: Decimal,
+    /// Level label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    /// Level title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level_title: Option<Text>,
+    /// Components not fully in place (per direction).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub gaps: Vec<MukoGap>,
+    /// Evidence rows naming a direction or component the rules do not know (overall only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignored_rows: Option<u32>,
 }
 
 /// Whether a target is met.

@@ -330,6 +330,60 @@ fn default_true() -> bool {
     true
 }
 
+/// A direction or component of the МУКО scoring table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMukoItem {
+    /// Id, as the evidence table's `direction` or `component` column names it.
+    pub id: String,
+    /// Title.
+    pub title: Text,
+    /// Weight, a decimal in a string (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<String>,
+}
+
+/// A level of the МУКО score, from a percent of the maximum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMukoLevel {
+    /// Label id (`high`, `medium`, `low`).
+    pub label: String,
+    /// Title.
+    pub title: Text,
+    /// Lowest percent of the maximum (inclusive), e.g. "80%".
+    pub from: String,
+}
+
+/// Points of each evidence state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMukoPoints {
+    /// Points of a present component.
+    pub present: String,
+    /// Points of a partial one.
+    pub partial: String,
+    /// Points of an absent (or missing) one.
+    pub absent: String,
+}
+
+/// The МУКО self-evaluation (seed 002): directions × management-cycle components, a points
+/// table and levels. Scores every school that gave evidence (table `muko_evidence`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMuko {
+    /// Title of the self-evaluation.
+    pub title: Text,
+    /// Points per state.
+    pub points: RawMukoPoints,
+    /// The directions.
+    pub directions: Vec<RawMukoItem>,
+    /// The components of the management cycle, in order.
+    pub components: Vec<RawMukoItem>,
+    /// Levels; the highest `from` the percent reaches wins.
+    pub levels: Vec<RawMukoLevel>,
+}
+
 /// A plan target (seed 004): an indicator compared with a target value over a period, with
 /// the role responsible; evaluated per entity (and scope) to met, not met or unknown.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
@@ -408,6 +462,9 @@ pub struct RawRuleset {
     /// Plan targets.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub targets: Vec<RawTarget>,
+    /// МУКО self-evaluation scoring.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub muko: Option<RawMuko>,
 }
 
 /// The JSON Schema of the rule-file format (committed at rules/schema/ruleset.schema.json).
