@@ -30,6 +30,10 @@ pub const SHIPPED: &[(&str, &str)] = &[
         include_str!("../../rules/objectivity-plan.toml"),
     ),
     ("rules/muko.toml", include_str!("../../rules/muko.toml")),
+    (
+        "rules/class-risk-zone.toml",
+        include_str!("../../rules/class-risk-zone.toml"),
+    ),
 ];
 
 /// The shipped rulesets as sources.

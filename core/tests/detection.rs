@@ -20,6 +20,7 @@ pub const SHIPPED: &[&str] = &[
     "rules/teacher-deficits.toml",
     "rules/objectivity-plan.toml",
     "rules/muko.toml",
+    "rules/class-risk-zone.toml",
 ];
 
 fn shipped() -> Vec<RuleSource> {

@@ -17,6 +17,7 @@ const SHIPPED: &[&str] = &[
     "rules/teacher-deficits.toml",
     "rules/objectivity-plan.toml",
     "rules/muko.toml",
+    "rules/class-risk-zone.toml",
 ];
 
 fn rules() -> oko::rules::Rules {
@@ -342,7 +343,12 @@ fn adding_an_unrelated_school_changes_only_what_its_reference_explains() {
     }
     println!("labels changed by the new school's share of the region: {changed}");
     // Outside the social index nothing moved: rulesets that do not read it are identical.
-    for rs in ["district-low-results", "gia-risk-group", "teacher-deficits"] {
+    for rs in [
+        "district-low-results",
+        "gia-risk-group",
+        "teacher-deficits",
+        "class-risk-zone",
+    ] {
         let only = |m: &BTreeMap<(String, String, String, String), String>| {
             m.iter()
                 .filter(|(k, _)| k.0 == rs && k.2 != "SX" && !k.2.starts_with("SX-"))
