@@ -103,7 +103,12 @@ fn profiles_on_a_million_students() {
     let p = student_profiles(&g.dataset, &g.scales, &ProfileOptions::default());
     let profiles = t.elapsed();
     println!("{} profiles in {profiles:.1?}", p.len());
-    let rules = compile(&[gia()], &RuleLimits::default()).unwrap();
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let scales = RuleSource::toml(
+        "rules/scales-2025.toml",
+        std::fs::read_to_string(root.join("rules/scales-2025.toml")).unwrap(),
+    );
+    let rules = compile(&[scales, gia()], &RuleLimits::default()).unwrap();
     let t = Instant::now();
     let out = evaluate(&rules, &g.dataset, &EvalOptions::default()).unwrap();
     println!(
