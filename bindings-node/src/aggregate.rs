@@ -104,20 +104,9 @@ fn parse(dataset: Unknown<'_>, options: Option<Unknown<'_>>) -> Fallible<Job> {
     Ok(job)
 }
 
-/// The id of an entity at a level.
+/// The id of an entity at a level (the core's own naming).
 fn entity(ds: &Dataset, level: Level, e: u32) -> String {
-    let e = e as usize;
-    match level {
-        Level::Class => ds.classes()[e].id.clone(),
-        Level::Grade => {
-            let g = ds.grades()[e];
-            format!("{}/{}", ds.schools()[g.school as usize].id, g.grade)
-        }
-        Level::Teacher => ds.teachers()[e].id.clone(),
-        Level::School => ds.schools()[e].id.clone(),
-        Level::Municipality => ds.municipalities()[e].id.clone(),
-        Level::Region => "region".to_owned(),
-    }
+    ds.entity_id(level, e)
 }
 
 fn scope_name(ds: &Dataset, s: &Scope) -> String {

@@ -234,5 +234,21 @@ pub fn write_dataset(ds: &Dataset, dir: &Path) -> Result<(), Box<dyn std::error:
         ])?;
     }
     w.flush()?;
+
+    let mut w = open(
+        dir,
+        "muko_evidence.csv",
+        &["school", "direction", "component", "status", "link"],
+    )?;
+    for e in ds.muko_evidence() {
+        w.write_record([
+            &ds.schools()[e.school as usize].id,
+            &e.direction,
+            &e.component,
+            e.status.as_str(),
+            e.link.as_deref().unwrap_or(""),
+        ])?;
+    }
+    w.flush()?;
     Ok(())
 }

@@ -1063,6 +1063,9 @@ pub struct LoadArgs {
     /// The teacher competency tests file.
     #[arg(long = "competency-tests", value_name = "FILE")]
     pub competency_tests: Option<PathBuf>,
+    /// The МУКО self-evaluation evidence file.
+    #[arg(long = "muko-evidence", value_name = "FILE")]
+    pub muko_evidence: Option<PathBuf>,
     /// Column mapping for the tables it names: oko (the default), fis-oko-vpr,
     /// school-journal, or a TOML mapping file.
     #[arg(long, value_name = "NAME|FILE")]
@@ -1172,6 +1175,7 @@ impl LoadArgs {
             (TableName::Marks, &self.marks),
             (TableName::Trainings, &self.trainings),
             (TableName::CompetencyTests, &self.competency_tests),
+            (TableName::MukoEvidence, &self.muko_evidence),
         ];
         for (table, path) in given {
             if let Some(p) = path {

@@ -133,8 +133,16 @@ pub fn completion_table(ds: &Dataset, agg: &Aggregates) -> String {
     out
 }
 
-/// Per-school labels with the findings behind them, in Russian or English.
+/// Most labelled entities listed per classification; the rest are counted.
+const MAX_LABELS_SHOWN: usize = 6;
+/// Most findings listed under one label.
+const MAX_FINDINGS_SHOWN: usize = 4;
+
+/// Labels with the findings behind them, in Russian or English: per ruleset and
+/// classification the count of each label, then the first labelled entities (labels other
+/// than `otherwise` first) with their findings; findings of entities without a label last.
 pub fn findings_table(report: &oko::rules::Report, en: bool) -> String {
+    let t = |x: &oko::rules::Text| if en { x.en.clone() } else { x.ru.clone() };
     let mut out = String::new();
     for rs in &report.rulesets {
         let labels: Vec<&oko::rules::Label> = report
@@ -150,29 +158,80 @@ pub fn findings_table(report: &oko::rules::Report, en: bool) -> String {
         if labels.is_empty() && findings.is_empty() {
             continue;
         }
-        let title = if en { &rs.title.en } else { &rs.title.ru };
         let clause = rs
             .source
             .clause
             .as_deref()
             .map(|c| format!(", cl. {c}"))
             .unwrap_or_default();
-        out.push_str(&format!("\n{title} ({}{clause})\n", rs.id));
+        out.push_str(&format!("\n{} ({}{clause})\n", t(&rs.title), rs.id));
+        let width = labels
+            .iter()
+            .map(|l| l.entity.id.chars().count())
+            .chain(findings.iter().map(|f| f.entity.id.chars().count()))
+            .max()
+            .unwrap_or(6)
+            .max(6);
+        let mut classifications: Vec<&str> = Vec::new();
         for l in &labels {
-            let t = if en { &l.title.en } else { &l.title.ru };
-            let n = findings
-                .iter()
-                .filter(|f| f.entity.id == l.entity.id)
-                .count();
-            out.push_str(&format!(
-                "  {} {} — {t}: {n} finding(s)\n",
-                cell(&l.entity.id, 6),
-                l.entity.name
-            ));
-            for f in findings.iter().filter(|f| f.entity.id == l.entity.id) {
+            if !classifications.contains(&l.classification.as_str()) {
+                classifications.push(&l.classification);
+            }
+        }
+        // With several whole-entity classifications, every finding of an entity would be
+        // repeated under each of its labels: list findings only under scoped labels then.
+        let several = classifications.len() > 1;
+        for c in classifications {
+            let mine: Vec<&&oko::rules::Label> =
+                labels.iter().filter(|l| l.classification == c).collect();
+            let mut counts: Vec<(String, usize)> = Vec::new();
+            for l in &mine {
+                let title = t(&l.title);
+                match counts.iter_mut().find(|(x, _)| *x == title) {
+                    Some(x) => x.1 += 1,
+                    None => counts.push((title, 1)),
+                }
+            }
+            let counts: Vec<String> = counts.iter().map(|(x, n)| format!("{x} {n}")).collect();
+            out.push_str(&format!("  [{c}] {}\n", counts.join("; ")));
+            // Labels from bands (they have advice or a band) before the `otherwise` ones.
+            let mut shown: Vec<&&&oko::rules::Label> =
+                mine.iter().filter(|l| !l.bands.is_empty()).collect();
+            shown.extend(mine.iter().filter(|l| l.bands.is_empty()));
+            for l in shown.iter().take(MAX_LABELS_SHOWN) {
+                let scope = l
+                    .scope
+                    .as_deref()
+                    .map(|s| format!(" ({s})"))
+                    .unwrap_or_default();
+                let fs: Vec<&&oko::rules::Finding> = findings
+                    .iter()
+                    .filter(|f| {
+                        f.entity.id == l.entity.id
+                            && (l.scope.is_none() || f.scope == l.scope)
+                            && !(several && l.scope.is_none())
+                    })
+                    .collect();
                 out.push_str(&format!(
-                    "      · {}\n",
-                    if en { &f.message.en } else { &f.message.ru }
+                    "    {} {}{scope} — {}\n",
+                    cell(&l.entity.id, width),
+                    l.entity.name,
+                    t(&l.title)
+                ));
+                for f in fs.iter().take(MAX_FINDINGS_SHOWN) {
+                    out.push_str(&format!("        · {}\n", t(&f.message)));
+                }
+                if fs.len() > MAX_FINDINGS_SHOWN {
+                    out.push_str(&format!(
+                        "        · … {} more finding(s)\n",
+                        fs.len() - MAX_FINDINGS_SHOWN
+                    ));
+                }
+            }
+            if mine.len() > MAX_LABELS_SHOWN {
+                out.push_str(&format!(
+                    "    … and {} more label(s)\n",
+                    mine.len() - MAX_LABELS_SHOWN
                 ));
             }
         }
@@ -180,31 +239,18 @@ pub fn findings_table(report: &oko::rules::Report, en: bool) -> String {
             .iter()
             .filter(|f| !labels.iter().any(|l| l.entity.id == f.entity.id))
             .collect();
-        // Findings of classes and grades are summed up per school; the JSON report has them.
-        let mut below: std::collections::BTreeMap<&str, (usize, Vec<&str>)> = Default::default();
-        for f in unlabelled {
-            match (f.entity.level, f.entity.school.as_deref()) {
-                (Level::Class | Level::Grade, Some(school)) => {
-                    let e = below.entry(school).or_default();
-                    e.0 += 1;
-                    let name = f.entity.name.split(',').next().unwrap_or("");
-                    if !e.1.contains(&name) {
-                        e.1.push(name);
-                    }
-                }
-                _ => out.push_str(&format!(
-                    "  {} {} · {}\n",
-                    cell(&f.entity.id, 6),
-                    f.entity.name,
-                    if en { &f.message.en } else { &f.message.ru }
-                )),
-            }
-        }
-        for (school, (n, classes)) in below {
+        for f in unlabelled.iter().take(MAX_LABELS_SHOWN) {
             out.push_str(&format!(
-                "  {} {n} finding(s) in classes {}\n",
-                cell(school, 6),
-                classes.join(", ")
+                "  {} {} · {}\n",
+                cell(&f.entity.id, width),
+                f.entity.name,
+                t(&f.message)
+            ));
+        }
+        if unlabelled.len() > MAX_LABELS_SHOWN {
+            out.push_str(&format!(
+                "  … and {} more finding(s) without a label\n",
+                unlabelled.len() - MAX_LABELS_SHOWN
             ));
         }
         let undetermined = report
@@ -215,6 +261,175 @@ pub fn findings_table(report: &oko::rules::Report, en: bool) -> String {
         if undetermined > 0 {
             out.push_str(&format!("  ({undetermined} undetermined: limited samples or missing data, no conclusion drawn)\n"));
         }
+    }
+    out
+}
+
+/// Partner schools proposed by the pairings, one line per pair with its reason.
+pub fn pairings_table(report: &oko::rules::Report, en: bool) -> String {
+    let mut out = String::new();
+    let mut current = String::new();
+    for p in &report.pairings {
+        let key = format!("{}/{}", p.ruleset, p.pairing);
+        if key != current {
+            let title = if en { &p.title.en } else { &p.title.ru };
+            out.push_str(&format!("\n{title} ({key})\n"));
+            current = key;
+        }
+        out.push_str(&format!(
+            "  {} {} → {}. {} {}: {}\n",
+            cell(&p.school.id, 6),
+            p.school.name,
+            p.rank,
+            p.partner.id,
+            p.partner.name,
+            if en { &p.reason.en } else { &p.reason.ru }
+        ));
+    }
+    out
+}
+
+/// Plan targets: per target, how many entities met it, did not, or are unknown, then the
+/// entities that did not meet it (up to a few) with the value measured.
+pub fn targets_table(report: &oko::rules::Report, en: bool) -> String {
+    use oko::rules::{EvidenceValue, TargetStatus};
+    let mut out = String::new();
+    let mut ids: Vec<(&str, &str)> = Vec::new();
+    for t in &report.targets {
+        if !ids.contains(&(t.ruleset.as_str(), t.target.as_str())) {
+            ids.push((&t.ruleset, &t.target));
+        }
+    }
+    for (rs, id) in ids {
+        let rows: Vec<&oko::rules::TargetResult> = report
+            .targets
+            .iter()
+            .filter(|t| t.ruleset == rs && t.target == id)
+            .collect();
+        let first = rows[0];
+        let count = |s: TargetStatus| rows.iter().filter(|t| t.status == s).count();
+        let item = first
+            .plan_item
+            .as_deref()
+            .map(|i| format!(" (п. {i})"))
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "\n{}{item}: {} {} {} — {}\n",
+            if en { &first.title.en } else { &first.title.ru },
+            first.indicator,
+            first.comparison,
+            first.target_value,
+            if en {
+                &first.responsible.en
+            } else {
+                &first.responsible.ru
+            },
+        ));
+        out.push_str(&format!(
+            "  met {}, not met {}, unknown {}\n",
+            count(TargetStatus::Met),
+            count(TargetStatus::NotMet),
+            count(TargetStatus::Unknown)
+        ));
+        for t in rows
+            .iter()
+            .filter(|t| t.status != TargetStatus::Met)
+            .take(MAX_LABELS_SHOWN)
+        {
+            let value = match &t.value {
+                EvidenceValue::Decimal(d) => fmt_dp(*d, 1),
+                _ => "—".to_owned(),
+            };
+            let scope = t
+                .scope
+                .as_deref()
+                .map(|s| format!(" ({s})"))
+                .unwrap_or_default();
+            let why = t
+                .reason
+                .as_deref()
+                .map(|r| format!(": {r}"))
+                .unwrap_or_default();
+            out.push_str(&format!(
+                "    {} {}{scope}: {value}{why}\n",
+                cell(&t.entity.id, 6),
+                t.entity.name
+            ));
+        }
+    }
+    out
+}
+
+/// МУКО: per school the overall score and level, the levels of its directions, and its
+/// weakest direction with the components missing there.
+pub fn muko_table(report: &oko::rules::Report, en: bool) -> String {
+    let t = |x: &oko::rules::Text| if en { x.en.clone() } else { x.ru.clone() };
+    let mut out = String::new();
+    let overall: Vec<&oko::rules::MukoScore> = report
+        .muko
+        .iter()
+        .filter(|m| m.direction.is_none())
+        .collect();
+    if overall.is_empty() {
+        return out;
+    }
+    out.push_str(&format!("\n{}\n", t(&overall[0].title)));
+    out.push_str(&format!(
+        "  {} {} {} {}  {}\n",
+        cell("school", 6),
+        rcell("%", 6),
+        cell("level", 16),
+        cell("directions H/M/L", 16),
+        "weakest direction: gaps"
+    ));
+    for o in &overall {
+        let dirs: Vec<&oko::rules::MukoScore> = report
+            .muko
+            .iter()
+            .filter(|m| {
+                m.ruleset == o.ruleset && m.school.id == o.school.id && m.direction.is_some()
+            })
+            .collect();
+        let n = |l: &str| {
+            dirs.iter()
+                .filter(|d| d.level.as_deref() == Some(l))
+                .count()
+        };
+        let weakest = dirs.iter().min_by(|a, b| a.percent.cmp(&b.percent));
+        let weak = weakest
+            .map(|w| {
+                let gaps: Vec<String> = w
+                    .gaps
+                    .iter()
+                    .filter(|g| g.status != "partial")
+                    .map(|g| t(&g.title))
+                    .collect();
+                format!(
+                    "{} {} ({}%): {}",
+                    w.direction.as_deref().unwrap_or(""),
+                    t(&w.title),
+                    fmt_dp(w.percent, 0),
+                    gaps.join(", ")
+                )
+            })
+            .unwrap_or_default();
+        out.push_str(&format!(
+            "  {} {} {} {}  {}\n",
+            cell(&o.school.id, 6),
+            rcell(&fmt_dp(o.percent, 1), 6),
+            cell(&o.level_title.as_ref().map(&t).unwrap_or_default(), 16),
+            cell(&format!("{}/{}/{}", n("high"), n("medium"), n("low")), 16),
+            weak
+        ));
+    }
+    let missing = report
+        .undetermined
+        .iter()
+        .filter(|u| u.rule == "muko")
+        .map(|u| u.entity.id.as_str())
+        .collect::<Vec<_>>();
+    if !missing.is_empty() {
+        out.push_str(&format!("  no self-evaluation: {}\n", missing.join(", ")));
     }
     out
 }

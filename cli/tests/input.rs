@@ -693,6 +693,7 @@ fn identity_mapping() {
             "classes",
             "competency_tests",
             "marks",
+            "muko_evidence",
             "municipalities",
             "procedures",
             "results",

@@ -77,6 +77,7 @@ fn snapshot(ds: &Dataset, scales: &ScaleSet) -> BTreeMap<Key, IndicatorValue> {
                 Level::School => ds.schools()[e].id.clone(),
                 Level::Municipality => ds.municipalities()[e].id.clone(),
                 Level::Region => "region".to_owned(),
+                Level::Student => ds.students().id(cell.entity).to_owned(),
             };
             for &ind in Indicator::ALL {
                 if let Some(v) = agg.value(level, cell.entity, cell.scope, ind) {
@@ -157,7 +158,7 @@ fn round_trip_through_exported_tables_is_exact() {
     let dir = TempDir::new("roundtrip");
     write_dataset(&g.dataset, &dir.0).unwrap();
     let (ds, report) = load_dir(&dir.0, &LoadOptions::default()).unwrap();
-    assert_eq!(report.tables.len(), 11);
+    assert_eq!(report.tables.len(), 12);
     assert_eq!(report.problem_count, 0);
     assert!(ds.rejected().is_empty());
     assert_eq!(report.unused_files, Vec::<String>::new());

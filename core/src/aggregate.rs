@@ -31,6 +31,9 @@ pub enum Level {
     Municipality,
     /// The region (everything in the dataset).
     Region,
+    /// A student: rules read (student, subject) profiles at this level (see
+    /// [`Profiles`](crate::Profiles)); it has no aggregated cells and is not in [`Level::ALL`].
+    Student,
 }
 
 impl Level {
@@ -53,12 +56,16 @@ impl Level {
             Level::School => "school",
             Level::Municipality => "municipality",
             Level::Region => "region",
+            Level::Student => "student",
         }
     }
 
-    /// Parses an identifier.
+    /// Parses an identifier (any level, `student` included).
     pub fn parse(s: &str) -> Option<Level> {
-        Level::ALL.into_iter().find(|l| l.as_str() == s)
+        Level::ALL
+            .into_iter()
+            .chain([Level::Student])
+            .find(|l| l.as_str() == s)
     }
 }
 
@@ -254,14 +261,18 @@ pub fn aggregate(ds: &Dataset, scales: &ScaleSet, options: AggregateOptions) -> 
     count_results(ds, scales, &scope_index, classes, &options, &mut class_map);
     count_marks(ds, &scope_index, classes, &mut class_map);
     count_outcomes(ds, scope_index[&Scope::Outcomes], &mut class_map);
+    enrolment(ds, &scopes, &mut class_map, Level::Class);
 
     let class = LevelCells::from_map(class_map);
-    let grade = LevelCells::from_map(class.roll_up(|c| {
+    let mut grade_map = class.roll_up(|c| {
         Some(Cell {
             scope: c.scope,
             entity: ds.classes()[c.entity as usize].grade_entity,
         })
-    }));
+    });
+    // A grade's roster includes its classes that wrote nothing.
+    enrolment(ds, &scopes, &mut grade_map, Level::Grade);
+    let grade = LevelCells::from_map(grade_map);
     let mut school_map = grade.roll_up(|c| {
         Some(Cell {
             scope: c.scope,
@@ -301,7 +312,16 @@ pub fn aggregate(ds: &Dataset, scales: &ScaleSet, options: AggregateOptions) -> 
         scopes,
         thresholds,
         max_scores,
-        levels: vec![class, grade, teacher, school, municipality, region],
+        // The student level has no cells: its rules read profiles (crate::profiles).
+        levels: vec![
+            class,
+            grade,
+            teacher,
+            school,
+            municipality,
+            region,
+            LevelCells::default(),
+        ],
         options,
         objectivity,
     }
@@ -323,7 +343,7 @@ fn scope_key(ds: &Dataset, s: &Scope) -> (u8, String, u8, AcademicYear, String) 
     }
 }
 
-fn scope_thresholds(ds: &Dataset, scales: &ScaleSet, s: &Scope) -> (Thresholds, u16) {
+pub(crate) fn scope_thresholds(ds: &Dataset, scales: &ScaleSet, s: &Scope) -> (Thresholds, u16) {
     let Scope::Procedure { procedure } = *s else {
         return (Thresholds::default(), 0);
     };
@@ -519,6 +539,37 @@ fn count_outcomes(ds: &Dataset, scope: u32, out: &mut HashMap<Cell, CellState>) 
                 crate::Olympiad::Winner | crate::Olympiad::PrizeWinner
             ));
         }
+    }
+}
+
+/// Sets `enrolled` on the cells of this year's procedures (the latest year of the data: the
+/// students table is the current roster) for the classes or grades of the procedure's grade.
+fn enrolment(ds: &Dataset, scopes: &[Scope], map: &mut HashMap<Cell, CellState>, level: Level) {
+    let Some(latest) = ds.procedures().iter().map(|p| p.year).max() else {
+        return;
+    };
+    let mut size = vec![0u32; ds.entity_count(level)];
+    for &c in ds.students().class() {
+        let e = match level {
+            Level::Grade => ds.classes()[c as usize].grade_entity,
+            _ => c,
+        };
+        size[e as usize] += 1;
+    }
+    for (cell, state) in map.iter_mut() {
+        let Scope::Procedure { procedure } = scopes[cell.scope as usize] else {
+            continue;
+        };
+        let p = &ds.procedures()[procedure as usize];
+        let grade = match level {
+            Level::Grade => ds.grades()[cell.entity as usize].grade,
+            _ => ds.classes()[cell.entity as usize].grade,
+        };
+        state.enrolled = if p.year == latest && p.grade == grade {
+            size[cell.entity as usize]
+        } else {
+            0
+        };
     }
 }
 

@@ -52,6 +52,11 @@ impl Date {
         self.month
     }
 
+    /// Day of the month 1..=31.
+    pub fn day(self) -> u8 {
+        self.day
+    }
+
     /// Day number since 1970-01-01 (proleptic Gregorian), for differences.
     pub fn day_number(self) -> i64 {
         // Howard Hinnant's days_from_civil.

@@ -31,6 +31,8 @@ pub enum TableName {
     Trainings,
     /// Teacher competency-test results.
     CompetencyTests,
+    /// МУКО self-evaluation evidence (school × direction × management-cycle component).
+    MukoEvidence,
 }
 
 impl TableName {
@@ -48,6 +50,7 @@ impl TableName {
             Self::Marks => "marks",
             Self::Trainings => "trainings",
             Self::CompetencyTests => "competency_tests",
+            Self::MukoEvidence => "muko_evidence",
         }
     }
 }

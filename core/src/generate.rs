@@ -115,7 +115,8 @@ pub enum Anomaly {
     Heaping,
     /// Journal marks one above the earned mark for most students.
     InflatedInternal,
-    /// School effect −1.1: results well below the municipality on every procedure.
+    /// School effect −1.0 and twice the share of graduates at risk: results about a quarter
+    /// below the municipality on every procedure.
     LowResults,
 }
 
@@ -346,6 +347,62 @@ fn sigmoid(x: f64) -> f64 {
 struct SchoolPlan {
     effect: f64,
     anomalies: Vec<Anomaly>,
+    /// Share of students absent on the day of a ВПР (0 in many schools, up to 6%).
+    absence: f64,
+}
+
+/// The components of the management cycle (seed 002, DOMAIN.md), as rules/muko.toml names them.
+pub(crate) const MUKO_COMPONENTS: [&str; 9] = [
+    "goals",
+    "indicators",
+    "methods",
+    "monitoring",
+    "analysis",
+    "recommendations",
+    "measures",
+    "decisions",
+    "effectiveness",
+];
+
+/// A plausible МУКО self-evaluation of each school (seed 002): nine directions × the nine
+/// components of the management cycle. Schools with better results have more in place; the
+/// later steps of the cycle (decisions, analysis of effectiveness) are in place less often
+/// than goals and indicators, as in real self-evaluations; one school in twenty sent nothing
+/// and a few items are left out. A stream of its own, so the rest of the data does not move.
+fn muko_evidence(b: &mut DatasetBuilder, seed: u64, plans: &[SchoolPlan]) {
+    let mut rng = Rand(ChaCha8Rng::seed_from_u64(seed ^ 0x4d55_4b4f));
+    for (s, plan) in plans.iter().enumerate() {
+        if rng.chance(0.05) {
+            continue;
+        }
+        let id = format!("S{:04}", s + 1);
+        let quality = sigmoid(3.0 * plan.effect + 0.4 + 0.8 * rng.normal());
+        for d in 1..=9 {
+            for (c, comp) in MUKO_COMPONENTS.iter().enumerate() {
+                if rng.chance(0.02) {
+                    continue;
+                }
+                let present = (quality * (1.05 - 0.07 * c as f64)).clamp(0.02, 0.98);
+                let r = rng.uniform();
+                let status = if r < present {
+                    MukoStatus::Present
+                } else if r < present + 0.5 * (1.0 - present) {
+                    MukoStatus::Partial
+                } else {
+                    MukoStatus::Absent
+                };
+                let link = (status != MukoStatus::Absent)
+                    .then(|| format!("https://{}.edu.example/muko/{d}/{comp}", id.to_lowercase()));
+                let _ = b.add_muko_evidence(MukoEvidenceRow {
+                    school: id.clone(),
+                    direction: d.to_string(),
+                    component: (*comp).to_owned(),
+                    status,
+                    link,
+                });
+            }
+        }
+    }
 }
 
 /// Generates a region from `config`.
@@ -401,10 +458,14 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
         let single_parent = (18.0 + 6.0 * rng.normal()).clamp(0.0, 60.0);
         let parents_higher_ed =
             (45.0 + 15.0 * rng.normal() - if rural { 15.0 } else { 0.0 }).clamp(2.0, 95.0);
-        let mut effect =
-            -0.012 * (low_income - 12.0) + 0.006 * (parents_higher_ed - 45.0) + 0.15 * rng.normal();
+        // Context explains part of a school's results; the rest of the natural variation is
+        // small enough (about 0.1 of a student's SD) that a school 15% below its municipality
+        // in several procedures is a real story (seed 001), not chance.
+        let mut effect = -0.005 * (low_income - 12.0)
+            + 0.0025 * (parents_higher_ed - 45.0)
+            + 0.05 * rng.normal();
         if kind.is_selective() {
-            effect += 0.3;
+            effect += 0.2;
         }
         let mut anomalies = Vec::new();
         for (rate, a) in [
@@ -419,7 +480,7 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
             }
         }
         if anomalies.contains(&Anomaly::LowResults) {
-            effect -= 1.1;
+            effect -= 1.0;
             anomalies.retain(|a| *a == Anomaly::LowResults); // keep each school's story simple
         }
         // One decimal place, written exactly (from_f64 would keep the binary tail of 0.1).
@@ -450,7 +511,16 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
         if !anomalies.is_empty() {
             truth.schools.push((id, anomalies.clone()));
         }
-        plans.push(SchoolPlan { effect, anomalies });
+        let absence = if rng.chance(0.4) {
+            0.0
+        } else {
+            0.01 + 0.05 * rng.uniform()
+        };
+        plans.push(SchoolPlan {
+            effect,
+            anomalies,
+            absence,
+        });
     }
 
     // Procedures: this year's eight, last year's grade-4 ВПР (the current grade 5 wrote it),
@@ -511,57 +581,67 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
     let mut honest_buf: Vec<u32> = Vec::new();
     for (s, plan) in plans.iter().enumerate() {
         let school_id = format!("S{:04}", s + 1);
-        // Teachers: one per subject per grade, so a deficit shows in that teacher's classes.
-        let mut teacher_effect = Vec::new();
-        for (gi, _) in grades.iter().enumerate() {
-            for subject in ["russian", "math"] {
-                let tid = format!("{school_id}-T{}{}", gi + 1, &subject[..1]);
-                let deficit = rng.chance(config.teacher_deficit);
-                let category =
-                    ["высшая", "первая", "соответствие", "без категории"][rng.below(4) as usize];
-                let _ = b.add_teacher(TeacherRow {
-                    id: tid.clone(),
-                    school: school_id.clone(),
-                    category: Some(category.into()),
-                });
-                let years_ago = if deficit {
-                    4 + rng.below(3)
-                } else {
-                    rng.below(3)
-                };
-                let trained = Date::new(
-                    config.year + 1 - years_ago as u16,
-                    1 + rng.below(8) as u8,
-                    10,
-                )
-                .expect("date");
-                let _ = b.add_training(TrainingRow {
-                    teacher: tid.clone(),
-                    date: trained,
-                    topic: "Повышение квалификации".into(),
-                    assessment: rng.chance(0.4),
-                });
-                let score = if deficit {
-                    30 + rng.below(25)
-                } else {
-                    55 + rng.below(45)
-                };
-                let _ = b.add_competency_test(CompetencyTestRow {
-                    teacher: tid.clone(),
-                    date: Date::new(config.year + 1, 2, 1).expect("date"),
-                    subject: subject.into(),
-                    score: Decimal::from(score),
-                    max_score: Decimal::ONE_HUNDRED,
-                });
-                if deficit {
-                    truth.teachers_with_deficit.push(tid.clone());
-                }
-                teacher_effect.push((tid, subject, if deficit { -0.8 } else { 0.0 }));
-            }
-        }
         let per_grade = per_school / grades.len() as u32;
+        let n_classes = per_grade.div_ceil(28).max(1);
+        // Teachers: per grade and subject one, or two sharing the classes when there are two
+        // or more, so a deficit shows in that teacher's classes against the school's.
+        // teacher_effect[grade][subject] = [(id, effect on θ), ...]; class c has teacher c % len.
+        let mut teacher_effect: Vec<[Vec<(String, f64)>; 2]> = Vec::new();
+        for (gi, _) in grades.iter().enumerate() {
+            let mut per_subject: [Vec<(String, f64)>; 2] = [Vec::new(), Vec::new()];
+            for (si, subject) in ["russian", "math"].into_iter().enumerate() {
+                for t in 0..n_classes.min(2) {
+                    let tid = if t == 0 {
+                        format!("{school_id}-T{}{}", gi + 1, &subject[..1])
+                    } else {
+                        format!("{school_id}-T{}{}{}", gi + 1, &subject[..1], t + 1)
+                    };
+                    let deficit = rng.chance(config.teacher_deficit);
+                    let category = ["высшая", "первая", "соответствие", "без категории"]
+                        [rng.below(4) as usize];
+                    let _ = b.add_teacher(TeacherRow {
+                        id: tid.clone(),
+                        school: school_id.clone(),
+                        category: Some(category.into()),
+                    });
+                    let years_ago = if deficit {
+                        4 + rng.below(3)
+                    } else {
+                        rng.below(3)
+                    };
+                    let trained = Date::new(
+                        config.year + 1 - years_ago as u16,
+                        1 + rng.below(8) as u8,
+                        10,
+                    )
+                    .expect("date");
+                    let _ = b.add_training(TrainingRow {
+                        teacher: tid.clone(),
+                        date: trained,
+                        topic: "Повышение квалификации".into(),
+                        assessment: rng.chance(0.4),
+                    });
+                    let score = if deficit {
+                        30 + rng.below(25)
+                    } else {
+                        55 + rng.below(45)
+                    };
+                    let _ = b.add_competency_test(CompetencyTestRow {
+                        teacher: tid.clone(),
+                        date: Date::new(config.year + 1, 2, 1).expect("date"),
+                        subject: subject.into(),
+                        score: Decimal::from(score),
+                        max_score: Decimal::ONE_HUNDRED,
+                    });
+                    if deficit {
+                        truth.teachers_with_deficit.push(tid.clone());
+                    }
+                    per_subject[si].push((tid, if deficit { -0.5 } else { 0.0 }));
+                }
+            }
+            teacher_effect.push(per_subject);
+        }
         for (gi, &grade) in grades.iter().enumerate() {
-            let n_classes = per_grade.div_ceil(28).max(1);
             for c in 0..n_classes {
                 let letter = ['А', 'Б', 'В', 'Г', 'Д', 'Е', 'Ж', 'З', 'И', 'К'][c as usize % 10];
                 let class_id = format!(
@@ -578,9 +658,19 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
                     grade,
                     name: format!("{grade}{letter}"),
                 });
-                for (tid, subject, _) in &teacher_effect[gi * 2..gi * 2 + 2] {
+                // This class's teacher of each subject, with the teacher's effect on θ.
+                let class_teachers: Vec<(&str, &str, f64)> = ["russian", "math"]
+                    .into_iter()
+                    .enumerate()
+                    .map(|(si, subject)| {
+                        let list = &teacher_effect[gi][si];
+                        let (tid, effect) = &list[c as usize % list.len()];
+                        (tid.as_str(), subject, *effect)
+                    })
+                    .collect();
+                for (tid, subject, _) in &class_teachers {
                     let _ = b.add_assignment(AssignmentRow {
-                        teacher: tid.clone(),
+                        teacher: (*tid).to_owned(),
                         class: class_id.clone(),
                         subject: (*subject).into(),
                     });
@@ -590,9 +680,28 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
                 for _ in 0..size {
                     student_no += 1;
                     let sid = format!("P{student_no:07}");
-                    let at_risk = (grade == 9 || grade == 11) && rng.chance(config.at_risk);
+                    // Low-results schools have twice as many graduates at risk (seed 001 cl. 4.3.2).
+                    let risk_rate = if plan.anomalies.contains(&Anomaly::LowResults) {
+                        2.0 * config.at_risk
+                    } else {
+                        config.at_risk
+                    };
+                    let at_risk = (grade == 9 || grade == 11) && rng.chance(risk_rate);
+                    // Ordinary graduates stay above the risk line (θ ≥ −1.0, resampled, so
+                    // there is no pile-up at the bound): the graduates who would fail the state
+                    // exams are the planted ones, and the ground truth can name them. Younger
+                    // students keep the full spread (a ВПР «2» is no risk-group sign).
                     let theta = if at_risk {
                         -2.6 + 0.3 * rng.normal()
+                    } else if grade == 9 || grade == 11 {
+                        let mut t = plan.effect + class_effect + 0.85 * rng.normal();
+                        for _ in 0..32 {
+                            if t >= -1.0 {
+                                break;
+                            }
+                            t = plan.effect + class_effect + 0.85 * rng.normal();
+                        }
+                        t.max(-1.0)
                     } else {
                         (plan.effect + class_effect + 0.85 * rng.normal()).max(plan.effect - 1.6)
                     };
@@ -630,7 +739,7 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
                         attendance: Decimal::from_f64_retain(attendance.clamp(20.0, 100.0).round()),
                     });
                     // Results and marks per subject.
-                    for (tid, subject, t_effect) in &teacher_effect[gi * 2..gi * 2 + 2] {
+                    for (tid, subject, t_effect) in &class_teachers {
                         let _ = tid;
                         let theta_s = theta + t_effect + 0.3 * rng.normal();
                         let mut earned = None;
@@ -644,6 +753,10 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
                             let takes = (*pgrade == grade && *y == year)
                                 || (grade == 5 && *pgrade == 4 && *y == year.prev());
                             if !takes {
+                                continue;
+                            }
+                            // Some students miss a ВПР (illness); state exams are written.
+                            if *kind == ProcedureKind::Vpr && rng.chance(plan.absence) {
                                 continue;
                             }
                             let mut th = theta_s;
@@ -667,21 +780,33 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
                             }
                             let hard_help = *kind == ProcedureKind::Vpr
                                 && plan.anomalies.contains(&Anomaly::HelpedHardTasks);
+                            // ЕГЭ papers have no task list here: score them as one-point tasks of
+                            // rising difficulty (the scores are recorded as totals only).
                             let task_list = if tasks.is_empty() {
-                                vec![Task {
-                                    max_score: scale.max_score(),
-                                    group: None,
-                                }]
+                                vec![
+                                    Task {
+                                        max_score: 1,
+                                        group: None,
+                                    };
+                                    usize::from(scale.max_score())
+                                ]
                             } else {
                                 tasks.clone()
                             };
                             results_buf.clear();
                             honest_buf.clear();
                             let n_tasks = task_list.len();
+                            // State exams (and their trials) open with a basic part that reaches
+                            // the minimum: easier first tasks than a ВПР.
+                            let (easiest, span) = if kind.is_gia() {
+                                (-2.3, 3.3)
+                            } else {
+                                (-1.2, 2.6)
+                            };
                             for (j, t) in task_list.iter().enumerate() {
                                 // Difficulty rises with the task number, as in real papers.
                                 let difficulty =
-                                    -1.2 + 2.6 * j as f64 / n_tasks.max(2) as f64 - 0.3;
+                                    easiest + span * j as f64 / n_tasks.max(2) as f64 - 0.3;
                                 let mut p = sigmoid(1.3 * (th - difficulty));
                                 let p_honest = sigmoid(1.3 * (th_honest - difficulty));
                                 if hard_help && j * 3 >= n_tasks * 2 {
@@ -778,6 +903,10 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
                             } else {
                                 0.0
                             };
+                        // Teachers rarely give a failing term mark to a student who passes.
+                        if base >= 3.0 && journal < 3.0 {
+                            journal = 3.0;
+                        }
                         if plan.anomalies.contains(&Anomaly::InflatedInternal) && rng.chance(0.65) {
                             journal += 1.0;
                         }
@@ -797,6 +926,7 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
             }
         }
     }
+    muko_evidence(&mut b, config.seed, &plans);
     let dataset = b
         .build()
         .unwrap_or_else(|e| panic!("generated data is invalid: {e}"));

@@ -13,6 +13,7 @@ impl Dataset {
             Level::School => self.schools.len(),
             Level::Municipality => self.municipalities.len(),
             Level::Region => 1,
+            Level::Student => self.students.len(),
         }
     }
 
@@ -34,6 +35,15 @@ impl Dataset {
         if up == Level::Region {
             return Some(0);
         }
+        if level == Level::Student {
+            // A student belongs to their current class and everything above it.
+            let class = *self.students.class.get(e as usize)?;
+            return match up {
+                Level::Class => Some(class),
+                Level::Teacher | Level::Student => None,
+                _ => self.ancestor(Level::Class, class, up),
+            };
+        }
         let school = match level {
             Level::Class => {
                 let c = &self.classes[e as usize];
@@ -45,7 +55,7 @@ impl Dataset {
             Level::Grade => self.grades[e as usize].school,
             Level::Teacher => self.teachers[e as usize].school,
             Level::School => e,
-            Level::Municipality | Level::Region => return None,
+            Level::Municipality | Level::Region | Level::Student => return None,
         };
         match up {
             Level::School => Some(school),
@@ -66,6 +76,7 @@ impl Dataset {
             Level::School => self.schools[e as usize].id.clone(),
             Level::Municipality => self.municipalities[e as usize].id.clone(),
             Level::Region => "region".to_owned(),
+            Level::Student => self.students.id(e).to_owned(),
         }
     }
 
@@ -90,6 +101,11 @@ impl Dataset {
             Level::School => self.schools[e as usize].name.clone(),
             Level::Municipality => self.municipalities[e as usize].name.clone(),
             Level::Region => "Регион".to_owned(),
+            Level::Student => {
+                // oko holds no names of children: the class and school (the id is beside it).
+                let c = &self.classes[self.students.class[e as usize] as usize];
+                format!("{}, {}", c.name, self.schools[c.school as usize].name)
+            }
         }
     }
 }

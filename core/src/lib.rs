@@ -13,10 +13,14 @@ mod hierarchy;
 mod ids;
 mod indicators;
 mod mark;
+mod muko;
 pub mod objectivity;
+mod pairing;
 mod procedure;
+mod profiles;
 pub mod rules;
 mod scale;
+mod social;
 pub mod stats;
 
 pub use dataset::*;
@@ -33,5 +37,13 @@ pub use indicators::{
     CellState, Indicator, IndicatorInfo, IndicatorValue, MarkCounts, OutcomeCounts, ScoreHistogram,
     Source, StaffCounts, Threshold, Thresholds, Unit, compute, median,
 };
+pub use muko::{
+    ComponentState, MukoGapItem, MukoItem, MukoLevel, MukoResult, MukoSpec, SchoolMuko, muko_scores,
+};
 pub use objectivity::{InternalMark, ObjectivityOptions, ObjectivityState};
+pub use pairing::{PairCandidate, PairMatch, PairingOptions, Unpaired, pair_schools};
+pub use profiles::{ProfileOptions, Profiles, student_profiles};
 pub use scale::ScaleSet;
+pub use social::{
+    IndexComponent, IndexGroup, Normalisation, SocialIndex, SocialIndexSpec, social_index,
+};

@@ -34,7 +34,7 @@ impl TableSource for JsonRows<'_> {
     }
 }
 
-const TABLES: [(&str, TableName); 11] = [
+const TABLES: [(&str, TableName); 12] = [
     ("municipalities", TableName::Municipalities),
     ("schools", TableName::Schools),
     ("classes", TableName::Classes),
@@ -46,6 +46,7 @@ const TABLES: [(&str, TableName); 11] = [
     ("marks", TableName::Marks),
     ("trainings", TableName::Trainings),
     ("competency_tests", TableName::CompetencyTests),
+    ("muko_evidence", TableName::MukoEvidence),
 ];
 
 /// Runs one case and returns the report as pretty JSON.

@@ -208,6 +208,7 @@ fn snapshot(ds: &Dataset, agg: &Aggregates) -> Vec<String> {
                 Level::School => ds.schools()[c.entity as usize].id.clone(),
                 Level::Municipality => ds.municipalities()[c.entity as usize].id.clone(),
                 Level::Region => "region".into(),
+                Level::Student => ds.students().id(c.entity).to_owned(),
             };
             let scope = agg.scopes()[c.scope as usize].label(ds);
             for &i in Indicator::ALL {

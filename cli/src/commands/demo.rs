@@ -5,7 +5,9 @@
 use crate::Failure;
 use oko::rules::{EvalOptions, RuleLimits, compile, evaluate};
 use oko_cli::report::ReportInput;
-use oko_cli::summary::{completion_table, findings_table, objectivity_table};
+use oko_cli::summary::{
+    completion_table, findings_table, muko_table, objectivity_table, pairings_table, targets_table,
+};
 use oko_cli::text::Lang;
 use std::path::PathBuf;
 
@@ -61,6 +63,9 @@ pub fn run(a: Args) -> Result<(), Failure> {
         objectivity_table(ds, &out.aggregates, &out.report, en)
     );
     print!("{}", findings_table(&out.report, en));
+    print!("{}", pairings_table(&out.report, en));
+    print!("{}", targets_table(&out.report, en));
+    print!("{}", muko_table(&out.report, en));
     let input = ReportInput {
         dataset: ds,
         rules: &rules,

@@ -59,7 +59,7 @@ pub const BUILTIN_MAPPINGS: &[(&str, &str)] = &[
 
 /// Every table oko reads, in dependency order (the order of [`TableName`]'s
 /// declaration): a table refers only to tables before it.
-pub const TABLES: [TableName; 11] = [
+pub const TABLES: [TableName; 12] = [
     TableName::Municipalities,
     TableName::Schools,
     TableName::Classes,
@@ -71,6 +71,7 @@ pub const TABLES: [TableName; 11] = [
     TableName::Marks,
     TableName::Trainings,
     TableName::CompetencyTests,
+    TableName::MukoEvidence,
 ];
 
 /// The table of a file-style name (`results`, `competency_tests`).
@@ -253,7 +254,7 @@ impl Mapping {
     /// use oko_cli::input::Mapping;
     /// let m = Mapping::identity();
     /// assert_eq!(m.name(), "oko");
-    /// assert_eq!(m.table_names().count(), 11);
+    /// assert_eq!(m.table_names().count(), 12);
     /// ```
     pub fn identity() -> Mapping {
         let mut tables = BTreeMap::new();

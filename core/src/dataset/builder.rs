@@ -63,7 +63,7 @@ pub struct DatasetBuilder {
     ds: Dataset,
     policy: Policy,
     limits: Limits,
-    rows: [u64; 11],
+    rows: [u64; 12],
     errors: Vec<DataError>,
     error_count: u64,
     grade_index: HashMap<(u32, u8), u32>,
@@ -71,6 +71,8 @@ pub struct DatasetBuilder {
     seen_results: Vec<Vec<u64>>,
     /// Per (subject, year, period), a bitset of students that already have a mark.
     seen_marks: HashMap<(u32, u16, u8), Vec<u64>>,
+    /// (school, direction, component) of the МУКО evidence so far.
+    muko_seen: std::collections::HashSet<(u32, String, String)>,
 }
 
 type RowResult = Result<(), DataError>;
@@ -566,6 +568,40 @@ impl DatasetBuilder {
             subject,
             score: r.score,
             max_score: r.max_score,
+        });
+        Ok(())
+    }
+
+    /// Adds an item of a school's МУКО self-evaluation. One row per (school, direction,
+    /// component); direction and component ids are checked against the rules when scoring.
+    pub fn add_muko_evidence(&mut self, r: MukoEvidenceRow) -> RowResult {
+        let t = TableName::MukoEvidence;
+        let row = self.next_row(t)?;
+        let school = self.lookup(
+            |d| &d.school_ids,
+            (t, row, "school"),
+            &r.school,
+            DataErrorKind::UnknownSchool,
+        )?;
+        let (direction, component) = (r.direction.trim(), r.component.trim());
+        if direction.is_empty() {
+            return Err(self.fail(t, row, "direction", DataErrorKind::MissingValue));
+        }
+        if component.is_empty() {
+            return Err(self.fail(t, row, "component", DataErrorKind::MissingValue));
+        }
+        if !self
+            .muko_seen
+            .insert((school, direction.to_owned(), component.to_owned()))
+        {
+            return Err(self.fail(t, row, "component", DataErrorKind::DuplicateId));
+        }
+        self.ds.muko_evidence.push(MukoEvidence {
+            school,
+            direction: direction.to_owned(),
+            component: component.to_owned(),
+            status: r.status,
+            link: r.link.filter(|l| !l.trim().is_empty()),
         });
         Ok(())
     }

@@ -172,6 +172,19 @@ pub fn columns_of(table: TableName) -> &'static [ColumnSpec] {
             ];
             C
         }
+        TableName::MukoEvidence => {
+            const C: &[ColumnSpec] = &[
+                req("school", "school id"),
+                req("direction", "МУКО direction id of the rules (1..9)"),
+                req(
+                    "component",
+                    "management-cycle component id: goals, indicators, methods, monitoring, analysis, recommendations, measures, decisions, effectiveness",
+                ),
+                req("status", "present, partial, absent (есть, частично, нет)"),
+                opt("link", "link to the document or page"),
+            ];
+            C
+        }
         TableName::CompetencyTests => {
             const C: &[ColumnSpec] = &[
                 req("teacher", "teacher id"),
@@ -652,6 +665,19 @@ impl DatasetBuilder {
                     date,
                     topic: owned(g("topic")),
                     assessment,
+                });
+            }
+            TableName::MukoEvidence => {
+                let status = parsed::<MukoStatus>(g("status"))
+                    .map_err(|_| Bad("status"))?
+                    .ok_or(Bad("status"))?;
+                let link = Some(owned(g("link"))).filter(|l| !l.is_empty());
+                let _ = self.add_muko_evidence(MukoEvidenceRow {
+                    school: owned(g("school")),
+                    direction: owned(g("direction")),
+                    component: owned(g("component")),
+                    status,
+                    link,
                 });
             }
             TableName::CompetencyTests => {

@@ -8,8 +8,9 @@ mod rows;
 pub use builder::{DatasetBuilder, Limits as DataLimits, Policy};
 pub use columns::{CellValue, ColumnSpec, TableReport, TableSource, columns_of, parse_decimal};
 pub use rows::{
-    AssignmentRow, ClassRow, CompetencyTestRow, MarkRow, MunicipalityRow, Olympiad, ProcedureRow,
-    ResultRow, SchoolKind, SchoolRow, StudentRow, TeacherRow, TrainingRow,
+    AssignmentRow, ClassRow, CompetencyTestRow, MarkRow, MukoEvidenceRow, MukoStatus,
+    MunicipalityRow, Olympiad, ProcedureRow, ResultRow, SchoolKind, SchoolRow, StudentRow,
+    TeacherRow, TrainingRow,
 };
 
 use crate::date::Date;
@@ -120,6 +121,21 @@ pub struct CompetencyTest {
     pub score: Decimal,
     /// Maximum score.
     pub max_score: Decimal,
+}
+
+/// An item of a school's МУКО self-evaluation.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MukoEvidence {
+    /// School index.
+    pub school: u32,
+    /// Direction id.
+    pub direction: String,
+    /// Component id.
+    pub component: String,
+    /// State.
+    pub status: MukoStatus,
+    /// Link to the evidence.
+    pub link: Option<String>,
 }
 
 /// Students in columns.
@@ -293,6 +309,7 @@ pub struct Dataset {
     pub(crate) marks: Marks,
     pub(crate) trainings: Vec<Training>,
     pub(crate) competency_tests: Vec<CompetencyTest>,
+    pub(crate) muko_evidence: Vec<MukoEvidence>,
     pub(crate) rejected: Vec<DataError>,
 }
 
@@ -356,6 +373,10 @@ impl Dataset {
     /// Competency-test results.
     pub fn competency_tests(&self) -> &[CompetencyTest] {
         &self.competency_tests
+    }
+    /// МУКО self-evaluation evidence.
+    pub fn muko_evidence(&self) -> &[MukoEvidence] {
+        &self.muko_evidence
     }
     /// Rows skipped under the lenient policy, each with its code and location.
     pub fn rejected(&self) -> &[DataError] {

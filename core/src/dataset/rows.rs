@@ -219,6 +219,58 @@ pub struct TrainingRow {
     pub assessment: bool,
 }
 
+/// The state of a МУКО evidence item (seed 002).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum MukoStatus {
+    /// The document or practice exists (есть).
+    Present,
+    /// Partly (частично).
+    Partial,
+    /// Absent (нет).
+    Absent,
+}
+
+impl MukoStatus {
+    /// Identifier used in files and output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Present => "present",
+            Self::Partial => "partial",
+            Self::Absent => "absent",
+        }
+    }
+}
+
+impl FromStr for MukoStatus {
+    type Err = ();
+    fn from_str(s: &str) -> Result<Self, ()> {
+        let t = s.trim().to_lowercase();
+        Ok(match t.as_str() {
+            "present" | "есть" | "да" | "yes" | "+" | "1" => Self::Present,
+            "partial" | "частично" | "±" | "0.5" => Self::Partial,
+            "absent" | "нет" | "no" | "-" | "0" | "отсутствует" => Self::Absent,
+            _ => return Err(()),
+        })
+    }
+}
+
+/// One item of a school's МУКО self-evaluation: a direction's management-cycle component
+/// with its state and a link to the evidence.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct MukoEvidenceRow {
+    /// School id.
+    pub school: String,
+    /// Direction id, as the rules name it ("1".."9").
+    pub direction: String,
+    /// Component id (goals, indicators, ..., effectiveness).
+    pub component: String,
+    /// Its state.
+    pub status: MukoStatus,
+    /// A link to the document or page.
+    pub link: Option<String>,
+}
+
 /// A teacher's competency-test result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct CompetencyTestRow {

@@ -174,6 +174,9 @@ indicators! {
     /// Teachers trained in the year.
     ShareTeachersTrained = "share_teachers_trained", Percent, Staff, "Доля педагогов, прошедших ПК", "Share of teachers trained",
         "teachers with training completed in the academic year / teachers × 100", "seed 004 plan targets; seed 003";
+    /// Participation in a procedure: results over the students of the grade.
+    ParticipationRate = "participation_rate", Percent, Scores, "Доля участников от обучающихся параллели", "Participation rate",
+        "results / students enrolled in the procedure's grade × 100 (this year's procedures; the roster is the current one)", "seed 004 items 3.3, 4.1 («100% участников»)";
     /// Teachers trained in assessment quality in the year.
     ShareTeachersTrainedAssessment = "share_teachers_trained_assessment", Percent, Staff, "Доля педагогов, обученных оцениванию", "Share of teachers trained in assessment",
         "teachers with assessment training in the academic year / teachers × 100", "seed 003 ind. 9";
@@ -442,6 +445,10 @@ pub fn compute(
                 u64::from(t.teachers),
                 pct(u64::from(t.trained), u64::from(t.teachers)),
             )
+        }
+        Indicator::ParticipationRate => {
+            let e = u64::from(s.enrolled);
+            (e, pct(s.results(), e))
         }
         Indicator::ShareTeachersTrainedAssessment => {
             let t = &s.staff;

@@ -194,6 +194,9 @@ pub struct CellState {
     /// External results paired with internal marks, per-task sums and cohort links
     /// (procedure scopes only; `None` elsewhere).
     pub objectivity: Option<Box<crate::objectivity::ObjectivityState>>,
+    /// Students enrolled in the entity's classes of the procedure's grade (this year's
+    /// procedures only; 0 otherwise): the denominator of the participation rate.
+    pub enrolled: u32,
 }
 
 impl CellState {
@@ -206,5 +209,16 @@ impl CellState {
         self.outcomes.merge(&o.outcomes);
         self.staff.merge(&o.staff);
         crate::objectivity::merge_into(&mut self.objectivity, &o.objectivity);
+        self.enrolled += o.enrolled;
+    }
+
+    /// Results counted in the cell: every mark (н/а and exempt too) and every result without
+    /// a mark.
+    pub fn results(&self) -> u64 {
+        self.marks.0[1..=7]
+            .iter()
+            .map(|&c| u64::from(c))
+            .sum::<u64>()
+            + u64::from(self.unmarked)
     }
 }

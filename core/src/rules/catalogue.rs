@@ -8,10 +8,13 @@
 //! | `param.relative_gap` | a parameter of the ruleset |
 //! | `gap` | a derived value of the rule (`values` table) |
 //! | `school.kind`, `school.selective`, `school.rural`, `context.low_income` | attributes of the row's school |
+//! | `teacher.years_since_training`, `teacher.competency_score` (%), `teacher.category` | attributes of the row's teacher (teacher level): whole years from the latest training to the end of the row's academic year (31 August; rows without a scope: the ruleset's last year, else the data's latest), the latest competency test in percent of its maximum |
+//! | `school.social_index` | the school's social-welfare index (the ruleset's `[social_index]`, else the last one loaded before it); higher is more favourable |
 //! | `procedure.kind`, `procedure.subject`, `procedure.grade` | the row's procedure |
 //! | `findings("rule")`, `undetermined("rule")` | how many findings (or unknown outcomes) an earlier rule of the same level gave the row's entity |
+//! | `failing_marks`, `internal_marks`, `last_internal_mark`, `trials`, `trials_below_min`, `trial_trend` (pp), `last_trial_percent`, `attendance`, `subject`, `grade` (also as `student.<name>`) | columns of the row's student profile (student level, `profiles` rows; see `oko::Profiles`) |
 
-use super::ir::{Attr, Input, ParamConst, RowSource};
+use super::ir::{Attr, Input, ParamConst, ProfileField, RowSource};
 use crate::aggregate::Level;
 use crate::expr::{Binding, Catalogue, Type};
 use crate::indicators::{Indicator, Source, Unit};
@@ -33,6 +36,8 @@ pub(crate) struct RuleCatalogue<'a> {
     pub rules: &'a [KnownRule<'a>],
     pub ruleset_id: &'a str,
     pub inputs: RefCell<Vec<Input>>,
+    /// The social index `school.social_index` reads, when one is defined.
+    pub social_index: Option<usize>,
 }
 
 pub(crate) fn indicator_type(i: Indicator) -> Type {
@@ -53,6 +58,7 @@ pub(crate) fn is_ancestor(level: Level, up: Level) -> bool {
         School => matches!(up, School | Municipality | Region),
         Municipality => matches!(up, Municipality | Region),
         Region => up == Region,
+        Student => matches!(up, Student | Class | Grade | School | Municipality | Region),
     }
 }
 
@@ -77,7 +83,7 @@ impl RuleCatalogue<'_> {
             RowSource::Marks => ind.info().source == Source::Marks,
             RowSource::Outcomes => ind.info().source == Source::Outcomes,
             RowSource::Staff => ind.info().source == Source::Staff,
-            RowSource::Entity => false,
+            RowSource::Entity | RowSource::Profiles => false,
         };
         if !applies || at.is_some_and(|l| !is_ancestor(self.level, l)) {
             return None;
@@ -94,6 +100,19 @@ impl RuleCatalogue<'_> {
     }
 }
 
+impl RuleCatalogue<'_> {
+    fn profile(&self, name: &str) -> Option<Binding> {
+        let f = ProfileField::ALL.into_iter().find(|f| f.name() == name)?;
+        let ty = match f {
+            ProfileField::TrialTrend => Type::Points,
+            ProfileField::LastTrialPercent | ProfileField::Attendance => Type::Percent,
+            ProfileField::Subject => Type::Str,
+            _ => Type::Number,
+        };
+        Some(self.bind(Input::Profile(f), ty))
+    }
+}
+
 impl Catalogue for RuleCatalogue<'_> {
     fn name(&self, path: &[&str]) -> Option<Binding> {
         match path {
@@ -101,8 +120,12 @@ impl Catalogue for RuleCatalogue<'_> {
                 if let Some(k) = self.derived.iter().position(|(n, _)| n == name) {
                     return Some(self.bind(Input::Derived(k), self.derived[k].1));
                 }
+                if self.source == RowSource::Profiles {
+                    return self.profile(name);
+                }
                 self.indicator(None, false, name)
             }
+            ["student", name] if self.source == RowSource::Profiles => self.profile(name),
             ["self", name] => self.indicator(None, false, name),
             ["param", p] => {
                 let k = self.params.iter().position(|(n, _)| n == p)?;
@@ -122,6 +145,19 @@ impl Catalogue for RuleCatalogue<'_> {
                 Some(self.bind(Input::Attr(Attr::SchoolSelective), Type::Bool))
             }
             ["school", "rural"] => Some(self.bind(Input::Attr(Attr::SchoolRural), Type::Bool)),
+            ["teacher", attr] if self.level == Level::Teacher => {
+                let (a, ty) = match *attr {
+                    "years_since_training" => (Attr::TeacherYearsSinceTraining, Type::Number),
+                    "competency_score" => (Attr::TeacherCompetencyScore, Type::Percent),
+                    "category" => (Attr::TeacherCategory, Type::Str),
+                    _ => return self.indicator(Some(Level::Teacher), false, attr),
+                };
+                Some(self.bind(Input::Attr(a), ty))
+            }
+            ["school", "social_index"] => {
+                let k = self.social_index?;
+                Some(self.bind(Input::Attr(Attr::SocialIndex(k)), Type::Number))
+            }
             ["context", field] | ["school", "context", field] => Some(self.bind(
                 Input::Attr(Attr::Context((*field).to_owned())),
                 Type::Percent,

@@ -78,6 +78,8 @@ struct ObjectivityKeys {
 struct Ctx<'a> {
     loc: Locator<'a>,
     diags: &'a mut Vec<RuleDiagnostic>,
+    /// The social index `school.social_index` reads (index into `Rules::social_indexes`).
+    social_index: Option<usize>,
 }
 
 impl Ctx<'_> {
@@ -160,11 +162,12 @@ fn parse_scope(
         Some("outcomes") => RowSource::Outcomes,
         Some("staff") => RowSource::Staff,
         Some("entity") => RowSource::Entity,
+        Some("profiles") => RowSource::Profiles,
         Some(other) => {
             ctx.err(
                 codes::INVALID_VALUE,
                 format!(
-                    "unknown scope source `{other}` (procedures, marks, outcomes, staff, entity)"
+                    "unknown scope source `{other}` (procedures, marks, outcomes, staff, entity, profiles)"
                 ),
                 &path.key("source"),
             );
@@ -174,6 +177,7 @@ fn parse_scope(
     let mut f = ScopeFilter {
         subjects: raw.subjects.clone(),
         grades: raw.grades.clone(),
+        with_previous_year: raw.with_previous_year,
         ..Default::default()
     };
     for (i, k) in raw.kinds.iter().enumerate() {
@@ -197,6 +201,17 @@ fn parse_scope(
         }
     }
     (source, f)
+}
+
+/// The student level reads profiles only, and profiles belong to the student level.
+fn check_student_source(ctx: &mut Ctx<'_>, level: Level, source: RowSource, path: &KeyPath) {
+    if (level == Level::Student) != (source == RowSource::Profiles) {
+        ctx.err(
+            codes::INVALID_VALUE,
+            "the student level reads `profiles` rows (scope.source = \"profiles\"), and only it does",
+            &path.key("scope").key("source"),
+        );
+    }
 }
 
 /// Placeholders `{name}` in a message template.
@@ -268,6 +283,10 @@ pub fn compile(sources: &[RuleSource], limits: &RuleLimits) -> Result<Rules, Rul
         classifications: Vec::new(),
         warnings: Vec::new(),
         objectivity: None,
+        social_indexes: Vec::new(),
+        pairings: Vec::new(),
+        targets: Vec::new(),
+        muko: Vec::new(),
     };
     // (index, id, ruleset id, level) of every compiled rule, for `findings(...)`.
     let mut known: Vec<(usize, String, String, Level)> = Vec::new();
@@ -403,6 +422,7 @@ fn compile_source(
     let mut ctx = Ctx {
         loc: Locator::new(source),
         diags,
+        social_index: out.social_indexes.len().checked_sub(1),
     };
     if raw.schema_version != 1 {
         ctx.err(
@@ -536,6 +556,12 @@ fn compile_source(
             &root.key("objectivity"),
         );
     }
+    if let Some(si) = &raw.social_index
+        && let Some(spec) = compile_social_index(&mut ctx, si, &root.key("social_index"))
+    {
+        out.social_indexes.push((ruleset, spec));
+        ctx.social_index = Some(out.social_indexes.len() - 1);
+    }
     let known_here: Vec<(usize, String, String, Level)> = known.clone();
     let mut seen_ids: Vec<&str> = Vec::new();
     let mut local_known = known_here;
@@ -586,6 +612,53 @@ fn compile_source(
         ) {
             out.classifications.push(cl);
         }
+    }
+    for (i, p) in raw.pairings.iter().enumerate() {
+        let path = root.key("pairings").index(i);
+        if seen_ids.contains(&p.id.as_str()) {
+            ctx.err(
+                codes::DUPLICATE_ID,
+                format!("`{}` is defined twice", p.id),
+                &path.key("id"),
+            );
+        }
+        seen_ids.push(&p.id);
+        if let Some(pr) = compile_pairing(&mut ctx, p, ruleset, &raw.id, &param_consts, out, &path)
+        {
+            out.pairings.push(pr);
+        }
+    }
+    for (i, t) in raw.targets.iter().enumerate() {
+        let path = root.key("targets").index(i);
+        if seen_ids.contains(&t.id.as_str()) {
+            ctx.err(
+                codes::DUPLICATE_ID,
+                format!("`{}` is defined twice", t.id),
+                &path.key("id"),
+            );
+        }
+        seen_ids.push(&t.id);
+        if let Some(tr) = compile_target(
+            &mut ctx,
+            t,
+            ruleset,
+            &raw.id,
+            &param_consts,
+            &local_known,
+            limits,
+            &path,
+        ) {
+            out.targets.push(tr);
+        }
+    }
+    if let Some(m) = &raw.muko
+        && let Some(spec) = compile_muko(&mut ctx, m, &root.key("muko"))
+    {
+        out.muko.push(MukoRule {
+            ruleset,
+            title: m.title.clone(),
+            spec,
+        });
     }
     *known = local_known;
     out.rulesets.push(RulesetInfo {
@@ -662,7 +735,416 @@ fn catalogue<'a>(
         rules: known,
         ruleset_id,
         inputs: RefCell::new(Vec::new()),
+        social_index: None,
     }
+}
+
+/// A decimal from a string such as `"0.3"` (or `"30%"`), for weights and limits.
+fn decimal_text(t: &str) -> Option<Decimal> {
+    let t = t.trim();
+    let t = t.strip_suffix('%').unwrap_or(t).trim();
+    Decimal::from_str(t).ok()
+}
+
+fn compile_social_index(
+    ctx: &mut Ctx<'_>,
+    raw: &super::raw::RawSocialIndex,
+    path: &KeyPath,
+) -> Option<crate::social::SocialIndexSpec> {
+    use crate::social::{IndexComponent, IndexGroup, Normalisation, SocialIndexSpec};
+    let normalisation = match raw.normalisation.trim() {
+        "zscore" | "z-score" | "z_score" => Some(Normalisation::ZScore),
+        "percentile" => Some(Normalisation::Percentile),
+        other => {
+            ctx.err(
+                codes::INVALID_VALUE,
+                format!("unknown normalisation `{other}` (zscore, percentile)"),
+                &path.key("normalisation"),
+            );
+            None
+        }
+    };
+    let group = match raw.across.trim() {
+        "region" => Some(IndexGroup::Region),
+        "municipality" => Some(IndexGroup::Municipality),
+        other => {
+            ctx.err(
+                codes::INVALID_VALUE,
+                format!("unknown group `{other}` (region, municipality)"),
+                &path.key("across"),
+            );
+            None
+        }
+    };
+    if raw.components.is_empty() {
+        ctx.err(
+            codes::INVALID_VALUE,
+            "the social index needs at least one component",
+            &path.key("components"),
+        );
+    }
+    let mut components = Vec::new();
+    for (i, c) in raw.components.iter().enumerate() {
+        let cpath = path.key("components").index(i);
+        let weight = decimal_text(&c.weight).filter(|w| *w > Decimal::ZERO);
+        if weight.is_none() {
+            ctx.err(
+                codes::INVALID_VALUE,
+                "a weight must be a positive decimal such as \"0.3\"",
+                &cpath.key("weight"),
+            );
+        }
+        let favourable = match c.direction.trim() {
+            "favourable" => Some(true),
+            "unfavourable" => Some(false),
+            other => {
+                ctx.err(
+                    codes::INVALID_VALUE,
+                    format!("unknown direction `{other}` (favourable, unfavourable)"),
+                    &cpath.key("direction"),
+                );
+                None
+            }
+        };
+        if c.field.trim().is_empty() {
+            ctx.err(
+                codes::INVALID_VALUE,
+                "a component needs a context field",
+                &cpath.key("field"),
+            );
+        }
+        if let (Some(weight), Some(favourable)) = (weight, favourable) {
+            components.push(IndexComponent {
+                field: c.field.trim().to_owned(),
+                weight,
+                favourable,
+            });
+        }
+    }
+    Some(SocialIndexSpec {
+        normalisation: normalisation?,
+        group: group?,
+        components,
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn compile_target(
+    ctx: &mut Ctx<'_>,
+    t: &super::raw::RawTarget,
+    ruleset: usize,
+    ruleset_id: &str,
+    params: &[(String, ParamConst)],
+    known: &[(usize, String, String, Level)],
+    limits: &RuleLimits,
+    path: &KeyPath,
+) -> Option<TargetRule> {
+    let level = parse_level(&t.level);
+    if level.is_none() {
+        ctx.err(
+            codes::INVALID_VALUE,
+            format!("unknown level `{}`", t.level),
+            &path.key("level"),
+        );
+    }
+    let comparison = t.comparison.trim();
+    if !matches!(comparison, ">=" | ">" | "<=" | "<" | "==") {
+        ctx.err(
+            codes::INVALID_VALUE,
+            format!("unknown comparison `{comparison}` (>=, >, <=, <, ==)"),
+            &path.key("comparison"),
+        );
+        return None;
+    }
+    let period = match &t.period {
+        None => Some(None),
+        Some(p) => match AcademicYear::from_str(p) {
+            Ok(y) => Some(Some(y)),
+            Err(()) => {
+                ctx.err(
+                    codes::INVALID_VALUE,
+                    format!("`{p}` is not an academic year like 2025/26"),
+                    &path.key("period"),
+                );
+                None
+            }
+        },
+    };
+    let (source, filter) = parse_scope(ctx, &t.scope, RowSource::Procedures, &path.key("scope"));
+    let level = level?;
+    check_student_source(ctx, level, source, path);
+    let kr: Vec<KnownRule<'_>> = known
+        .iter()
+        .map(|(i, id, rs, l)| KnownRule {
+            index: *i,
+            id,
+            ruleset_id: rs,
+            level: *l,
+        })
+        .collect();
+    let mut cat = catalogue(level, source, params, &kr, ruleset_id);
+    cat.social_index = ctx.social_index;
+    let measure = ctx.expr(&t.indicator, &cat, &limits.expr, &path.key("indicator"));
+    let target = ctx.expr(&t.target, &cat, &limits.expr, &path.key("target"));
+    for (p, key) in [(&measure, "indicator"), (&target, "target")] {
+        if p.as_ref()
+            .is_some_and(|p| !p.ty().is_numeric() && p.ty() != Type::Null)
+        {
+            ctx.err(
+                expr::codes::TYPE_MISMATCH,
+                format!("`{key}` must be a number"),
+                &path.key(key),
+            );
+            return None;
+        }
+    }
+    // The comparison as one expression, so that units are checked as in any rule.
+    let met_src = format!("({}) {comparison} ({})", t.indicator, t.target);
+    let met = ctx.expr(&met_src, &cat, &limits.expr, &path.key("comparison"));
+    let inputs = cat.inputs.into_inner();
+    Some(TargetRule {
+        ruleset,
+        id: t.id.clone(),
+        title: t.title.clone(),
+        plan_item: t.plan_item.clone(),
+        level,
+        source,
+        filter,
+        inputs,
+        measure: measure?,
+        target: target?,
+        met: met?,
+        comparison: comparison.to_owned(),
+        period: period?,
+        responsible: t.responsible.clone(),
+        allow_limited: t.allow_limited,
+    })
+}
+
+fn compile_muko(
+    ctx: &mut Ctx<'_>,
+    m: &super::raw::RawMuko,
+    path: &KeyPath,
+) -> Option<crate::muko::MukoSpec> {
+    use crate::muko::{MukoItem, MukoLevel, MukoSpec};
+    let mut ok = true;
+    let mut points = [Decimal::ZERO; 3];
+    for (i, (key, v)) in [
+        ("present", &m.points.present),
+        ("partial", &m.points.partial),
+        ("absent", &m.points.absent),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        match decimal_text(v).filter(|d| *d >= Decimal::ZERO) {
+            Some(d) => points[i] = d,
+            None => {
+                ctx.err(
+                    codes::INVALID_VALUE,
+                    "points must be non-negative decimals such as \"2\"",
+                    &path.key("points").key(key),
+                );
+                ok = false;
+            }
+        }
+    }
+    if points[0] <= Decimal::ZERO {
+        ctx.err(
+            codes::INVALID_VALUE,
+            "a present component must score more than 0 points",
+            &path.key("points").key("present"),
+        );
+        ok = false;
+    }
+    let mut items = |list: &[super::raw::RawMukoItem], key: &str| -> Vec<MukoItem> {
+        let mut out: Vec<MukoItem> = Vec::new();
+        if list.is_empty() {
+            ctx.err(
+                codes::INVALID_VALUE,
+                format!("`{key}` needs at least one item"),
+                &path.key(key),
+            );
+            ok = false;
+        }
+        for (i, it) in list.iter().enumerate() {
+            if out.iter().any(|o| o.id == it.id) {
+                ctx.err(
+                    codes::DUPLICATE_ID,
+                    format!("`{}` is listed twice", it.id),
+                    &path.key(key).index(i).key("id"),
+                );
+                ok = false;
+            }
+            let weight = match &it.weight {
+                None => Some(Decimal::ONE),
+                Some(w) => decimal_text(w).filter(|w| *w > Decimal::ZERO),
+            };
+            match weight {
+                Some(weight) => out.push(MukoItem {
+                    id: it.id.trim().to_owned(),
+                    title_ru: it.title.ru.clone(),
+                    title_en: it.title.en.clone(),
+                    weight,
+                }),
+                None => {
+                    ctx.err(
+                        codes::INVALID_VALUE,
+                        "a weight must be a positive decimal",
+                        &path.key(key).index(i).key("weight"),
+                    );
+                    ok = false;
+                }
+            }
+        }
+        out
+    };
+    let directions = items(&m.directions, "directions");
+    let components = items(&m.components, "components");
+    let mut levels = Vec::new();
+    for (i, l) in m.levels.iter().enumerate() {
+        match decimal_text(&l.from) {
+            Some(from) => levels.push(MukoLevel {
+                label: l.label.clone(),
+                title_ru: l.title.ru.clone(),
+                title_en: l.title.en.clone(),
+                from,
+            }),
+            None => {
+                ctx.err(
+                    codes::INVALID_VALUE,
+                    "`from` must be a percent such as \"80%\"",
+                    &path.key("levels").index(i).key("from"),
+                );
+                ok = false;
+            }
+        }
+    }
+    levels.sort_by_key(|l| std::cmp::Reverse(l.from));
+    ok.then_some(MukoSpec {
+        directions,
+        components,
+        points,
+        levels,
+    })
+}
+
+/// A number written as a value or as `"param.<name>"`.
+fn number_or_param(v: &ParamValue, params: &[(String, ParamConst)]) -> Option<Decimal> {
+    match v {
+        ParamValue::Text(t) if t.trim().starts_with("param.") => {
+            let name = t.trim().trim_start_matches("param.");
+            match &params.iter().find(|(n, _)| n == name)?.1 {
+                ParamConst::Number(d) | ParamConst::Percent(d) | ParamConst::Points(d) => Some(*d),
+                _ => None,
+            }
+        }
+        other => match parse_param(other)? {
+            ParamConst::Number(d) | ParamConst::Percent(d) | ParamConst::Points(d) => Some(d),
+            _ => None,
+        },
+    }
+}
+
+fn compile_pairing(
+    ctx: &mut Ctx<'_>,
+    p: &super::raw::RawPairing,
+    ruleset: usize,
+    ruleset_id: &str,
+    params: &[(String, ParamConst)],
+    out: &Rules,
+    path: &KeyPath,
+) -> Option<PairingRule> {
+    let mut find = |r: &super::raw::RawLabelRef, key: &str| -> Option<(usize, Vec<String>)> {
+        let (rs, id) = match r.classification.split_once('.') {
+            Some((rs, id)) => (rs, id),
+            None => (ruleset_id, r.classification.as_str()),
+        };
+        let found = out.classifications.iter().position(|c| {
+            c.id == id
+                && if c.ruleset == ruleset {
+                    rs == ruleset_id
+                } else {
+                    out.rulesets.get(c.ruleset).is_some_and(|x| x.id == rs)
+                }
+        });
+        let Some(k) = found else {
+            ctx.err(
+                codes::INVALID_VALUE,
+                format!(
+                    "no classification `{}` in this or an earlier ruleset",
+                    r.classification
+                ),
+                &path.key(key).key("classification"),
+            );
+            return None;
+        };
+        let c = &out.classifications[k];
+        if c.level != Level::School {
+            ctx.err(
+                codes::INVALID_VALUE,
+                format!(
+                    "classification `{}` is not of the school level",
+                    r.classification
+                ),
+                &path.key(key).key("classification"),
+            );
+            return None;
+        }
+        for (i, l) in r.labels.iter().enumerate() {
+            if !c.bands.iter().any(|b| b.label == *l) && c.otherwise.as_deref() != Some(l) {
+                ctx.err(
+                    codes::INVALID_VALUE,
+                    format!("classification `{}` has no label `{l}`", r.classification),
+                    &path.key(key).key("labels").index(i),
+                );
+                return None;
+            }
+        }
+        Some((k, r.labels.clone()))
+    };
+    let weak = find(&p.weak, "weak");
+    let strong = find(&p.strong, "strong");
+    let k = number_or_param(&p.k, params).filter(|k| k.fract().is_zero() && *k >= Decimal::ONE);
+    if k.is_none() {
+        ctx.err(
+            codes::INVALID_VALUE,
+            "`k` must be a whole number of at least 1, or `param.<name>` naming one",
+            &path.key("k"),
+        );
+    }
+    let max_distance = match &p.max_distance {
+        None => Some(None),
+        Some(v) => match number_or_param(v, params) {
+            Some(d) if d >= Decimal::ZERO => Some(Some(d)),
+            _ => {
+                ctx.err(
+                    codes::INVALID_VALUE,
+                    "`max_distance` must be a non-negative number or `param.<name>` naming one",
+                    &path.key("max_distance"),
+                );
+                None
+            }
+        },
+    };
+    if ctx.social_index.is_none() {
+        ctx.err(
+            codes::INVALID_VALUE,
+            "a pairing needs a `[social_index]` in this or an earlier ruleset",
+            &path.key("id"),
+        );
+    }
+    Some(PairingRule {
+        ruleset,
+        id: p.id.clone(),
+        title: p.title.clone(),
+        weak: weak?,
+        strong: strong?,
+        k: u32::try_from(k?).unwrap_or(u32::MAX) as usize,
+        same_municipality_first: p.same_municipality_first,
+        max_distance: max_distance?,
+        social_index: ctx.social_index?,
+    })
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -721,6 +1203,7 @@ fn compile_rule(
         syntax_only(ctx, [(&r.when, path.key("when"))], &limits.expr);
         return None;
     };
+    check_student_source(ctx, level, source, path);
     let kr: Vec<KnownRule<'_>> = known
         .iter()
         .map(|(i, id, rs, l)| KnownRule {
@@ -731,6 +1214,7 @@ fn compile_rule(
         })
         .collect();
     let mut cat = catalogue(level, source, params, &kr, ruleset_id);
+    cat.social_index = ctx.social_index;
     let templates = [
         (r.message.ru.as_str(), path.key("message").key("ru")),
         (r.message.en.as_str(), path.key("message").key("en")),
@@ -846,6 +1330,7 @@ fn compile_classification(
     }
     let (source, filter) = parse_scope(ctx, &c.scope, RowSource::Entity, &path.key("scope"));
     let level = level?;
+    check_student_source(ctx, level, source, path);
     let kr: Vec<KnownRule<'_>> = known
         .iter()
         .map(|(i, id, rs, l)| KnownRule {
@@ -856,6 +1341,7 @@ fn compile_classification(
         })
         .collect();
     let mut cat = catalogue(level, source, params, &kr, ruleset_id);
+    cat.social_index = ctx.social_index;
     let values = values_and_placeholders(ctx, &c.values, &[], &mut cat, &limits.expr, path);
     let value = match &c.value {
         Some(v) => {
@@ -969,5 +1455,6 @@ fn compile_classification(
         value,
         bands,
         otherwise: c.otherwise.clone(),
+        allow_limited: c.allow_limited,
     })
 }

@@ -8,11 +8,16 @@
 use super::compile::placeholders;
 use super::ir::*;
 use super::output::*;
+use super::raw::Text;
 use crate::aggregate::{AggregateOptions, Aggregates, Level, Scope, aggregate};
 use crate::dataset::Dataset;
+use crate::date::Date;
 use crate::expr::{Column, Datum, Frame, Program, Reason, Type, Value, eval};
 use crate::indicators::IndicatorValue;
+use crate::pairing::{PairCandidate, PairingOptions, Unpaired, pair_schools};
 use crate::procedure::AcademicYear;
+use crate::profiles::{ProfileOptions, Profiles, student_profiles};
+use crate::social::{SocialIndex, social_index};
 use rust_decimal::{Decimal, RoundingStrategy};
 use std::collections::HashMap;
 
@@ -86,6 +91,12 @@ pub fn evaluate(
         agg: &agg,
         prev: prev_scopes(ds, agg.scopes()),
         findings_count: HashMap::new(),
+        profiles: profile_sets(rules, ds),
+        social: rules
+            .social_indexes
+            .iter()
+            .map(|(_, spec)| social_index(ds, spec))
+            .collect(),
     };
     let mut report = Report {
         rulesets: rules.rulesets.clone(),
@@ -104,12 +115,24 @@ pub fn evaluate(
                 column: e.location.column,
             })
             .collect(),
+        pairings: Vec::new(),
+        targets: Vec::new(),
+        muko: Vec::new(),
     };
     for (i, rule) in rules.rules.iter().enumerate() {
         engine.run_rule(i, rule, &mut report)?;
     }
     for c in &rules.classifications {
         engine.run_classification(c, &mut report)?;
+    }
+    for p in &rules.pairings {
+        engine.run_pairing(p, &mut report);
+    }
+    for t in &rules.targets {
+        engine.run_target(t, &mut report)?;
+    }
+    for m in &rules.muko {
+        engine.run_muko(m, &mut report);
     }
     // Output order does not depend on row order: rule order, then entity id, then scope.
     let rule_pos = |rs: &str, r: &str| {
@@ -130,6 +153,20 @@ pub fn evaluate(
         (&a.ruleset, &a.rule, &a.entity.id, &a.scope).cmp(&(
             &b.ruleset,
             &b.rule,
+            &b.entity.id,
+            &b.scope,
+        ))
+    });
+    let target_pos = |rs: &str, t: &str| {
+        rules
+            .targets
+            .iter()
+            .position(|x| x.id == t && rules.rulesets[x.ruleset].id == rs)
+            .unwrap_or(usize::MAX)
+    };
+    report.targets.sort_by(|a, b| {
+        (target_pos(&a.ruleset, &a.target), &a.entity.id, &a.scope).cmp(&(
+            target_pos(&b.ruleset, &b.target),
             &b.entity.id,
             &b.scope,
         ))
@@ -188,6 +225,41 @@ fn prev_scopes(ds: &Dataset, scopes: &[Scope]) -> Vec<Option<u32>> {
 struct Row {
     entity: u32,
     scope: Option<u32>,
+    /// For `profiles` rows: (profile set, profile row).
+    profile: Option<(u32, u32)>,
+}
+
+/// The profile options a rule's scope asks for.
+fn profile_options(filter: &ScopeFilter) -> ProfileOptions {
+    ProfileOptions {
+        kinds: filter.kinds.clone(),
+        periods: filter.periods.clone(),
+    }
+}
+
+/// The student profiles every `profiles` rule needs, computed once per distinct options.
+fn profile_sets(rules: &Rules, ds: &Dataset) -> Vec<(ProfileOptions, Profiles)> {
+    let mut out: Vec<(ProfileOptions, Profiles)> = Vec::new();
+    let filters = rules
+        .rules
+        .iter()
+        .filter(|r| r.source == RowSource::Profiles)
+        .map(|r| &r.filter)
+        .chain(
+            rules
+                .classifications
+                .iter()
+                .filter(|c| c.source == RowSource::Profiles)
+                .map(|c| &c.filter),
+        );
+    for f in filters {
+        let opts = profile_options(f);
+        if !out.iter().any(|(o, _)| *o == opts) {
+            let p = student_profiles(ds, &rules.scales, &opts);
+            out.push((opts, p));
+        }
+    }
+    out
 }
 
 struct Cols {
@@ -211,6 +283,10 @@ struct Engine<'a> {
     prev: Vec<Option<u32>>,
     /// Per rule index: (findings, undetermined) per entity of its level.
     findings_count: HashMap<usize, (Vec<u32>, Vec<u32>)>,
+    /// Student profiles per distinct options of the `profiles` rules.
+    profiles: Vec<(ProfileOptions, Profiles)>,
+    /// The social indexes of the rules, per school.
+    social: Vec<SocialIndex>,
 }
 
 fn scope_year(ds: &Dataset, s: &Scope) -> Option<AcademicYear> {
@@ -258,8 +334,12 @@ impl Engine<'_> {
                 .map(|entity| Row {
                     entity,
                     scope: None,
+                    profile: None,
                 })
                 .collect();
+        }
+        if source == RowSource::Profiles {
+            return self.profile_rows(filter, years);
         }
         let scopes = self.agg.scopes();
         let ok: Vec<bool> = scopes
@@ -291,6 +371,14 @@ impl Engine<'_> {
                 fits && in_years
             })
             .collect();
+        let ok: Vec<bool> = if filter.with_previous_year {
+            ok.iter()
+                .zip(&self.prev)
+                .map(|(&o, p)| o && p.is_some())
+                .collect()
+        } else {
+            ok
+        };
         self.agg
             .cells(level)
             .iter()
@@ -298,8 +386,170 @@ impl Engine<'_> {
             .map(|c| Row {
                 entity: c.entity,
                 scope: Some(c.scope),
+                profile: None,
             })
             .collect()
+    }
+
+    /// The profile rows of the student level that pass the filter (subjects, the student's
+    /// grade) and the ruleset's years.
+    fn profile_rows(&self, filter: &ScopeFilter, years: &[AcademicYear]) -> Vec<Row> {
+        let opts = profile_options(filter);
+        let Some(set) = self.profiles.iter().position(|(o, _)| *o == opts) else {
+            return Vec::new();
+        };
+        let p = &self.profiles[set].1;
+        let subjects: Vec<bool> = self
+            .ds
+            .subjects()
+            .names()
+            .map(|n| filter.subjects.is_empty() || filter.subjects.iter().any(|s| s == n))
+            .collect();
+        let class = self.ds.students().class();
+        let classes = self.ds.classes();
+        (0..p.len())
+            .filter(|&i| {
+                let grade = classes[class[p.student[i] as usize] as usize].grade;
+                subjects[p.subject[i] as usize]
+                    && (filter.grades.is_empty() || filter.grades.contains(&grade))
+                    && (years.is_empty() || years.contains(&p.year(i)))
+            })
+            .map(|i| Row {
+                entity: p.student[i],
+                scope: None,
+                profile: Some((set as u32, i as u32)),
+            })
+            .collect()
+    }
+
+    /// The end of the academic year a row is judged at: its scope's year, else the
+    /// ruleset's last year, else the latest year of the data's procedures.
+    fn reference_year(&self, row: &Row, ruleset: usize) -> Option<AcademicYear> {
+        row.scope
+            .and_then(|s| scope_year(self.ds, &self.agg.scopes()[s as usize]))
+            .or_else(|| self.rules.rulesets[ruleset].years.iter().max().copied())
+            .or_else(|| self.ds.procedures().iter().map(|p| p.year).max())
+    }
+
+    /// Teacher attributes: years since the latest training, latest competency score,
+    /// category; unknown for rows that are not teachers or have no record.
+    fn teacher_column(
+        &self,
+        a: &Attr,
+        level: Level,
+        rows: &[Row],
+        ruleset: usize,
+        missing: Reason,
+    ) -> Column {
+        let teacher = |r: &Row| (level == Level::Teacher).then_some(r.entity as usize);
+        match a {
+            Attr::TeacherCategory => Column::strings(
+                rows.iter()
+                    .map(|r| self.ds.teachers().get(teacher(r)?)?.category.clone())
+                    .collect(),
+                missing,
+            ),
+            Attr::TeacherYearsSinceTraining => {
+                let mut by_teacher: Vec<Vec<Date>> = vec![Vec::new(); self.ds.teachers().len()];
+                for t in self.ds.trainings() {
+                    by_teacher[t.teacher as usize].push(t.date);
+                }
+                Column::numbers(
+                    rows.iter()
+                        .map(|r| {
+                            let end = Date::new(self.reference_year(r, ruleset)?.0 + 1, 8, 31)?;
+                            let last = by_teacher[teacher(r)?]
+                                .iter()
+                                .filter(|d| **d <= end)
+                                .max()?;
+                            let mut years = i64::from(end.year()) - i64::from(last.year());
+                            if (end.month(), end.day()) < (last.month(), last.day()) {
+                                years -= 1;
+                            }
+                            Some(Decimal::from(years))
+                        })
+                        .collect(),
+                    missing,
+                )
+            }
+            _ => {
+                let mut by_teacher: Vec<Vec<(Date, Decimal)>> =
+                    vec![Vec::new(); self.ds.teachers().len()];
+                for t in self.ds.competency_tests() {
+                    by_teacher[t.teacher as usize]
+                        .push((t.date, t.score * Decimal::ONE_HUNDRED / t.max_score));
+                }
+                Column::percents(
+                    rows.iter()
+                        .map(|r| {
+                            let end = Date::new(self.reference_year(r, ruleset)?.0 + 1, 8, 31)?;
+                            // The latest test; on one date, the best result.
+                            by_teacher[teacher(r)?]
+                                .iter()
+                                .filter(|(d, _)| *d <= end)
+                                .max()
+                                .map(|(_, p)| *p)
+                        })
+                        .collect(),
+                    missing,
+                )
+            }
+        }
+    }
+
+    /// A column of the rows' profiles.
+    fn profile_column(&self, f: ProfileField, rows: &[Row], missing: Reason) -> Column {
+        let get = |r: &Row| {
+            r.profile
+                .map(|(set, i)| (&self.profiles[set as usize].1, i as usize))
+        };
+        let num = |g: &dyn Fn(&Profiles, usize) -> Option<Decimal>| {
+            rows.iter()
+                .map(|r| get(r).and_then(|(p, i)| g(p, i)))
+                .collect::<Vec<_>>()
+        };
+        let students = self.ds.students();
+        match f {
+            ProfileField::InternalMarks => Column::numbers(
+                num(&|p, i| Some(Decimal::from(p.internal_marks(i)))),
+                missing,
+            ),
+            ProfileField::FailingMarks => {
+                Column::numbers(num(&|p, i| p.failing_marks(i).map(Decimal::from)), missing)
+            }
+            ProfileField::LastInternalMark => Column::numbers(
+                num(&|p, i| p.last_internal_mark(i).map(Decimal::from)),
+                missing,
+            ),
+            ProfileField::Trials => {
+                Column::numbers(num(&|p, i| Some(Decimal::from(p.trials(i)))), missing)
+            }
+            ProfileField::TrialsBelowMin => Column::numbers(
+                num(&|p, i| p.trials_below_min(i).map(Decimal::from)),
+                missing,
+            ),
+            ProfileField::TrialTrend => Column::points(num(&|p, i| p.trial_trend(i)), missing),
+            ProfileField::LastTrialPercent => {
+                Column::percents(num(&|p, i| p.last_trial_percent(i)), missing)
+            }
+            ProfileField::Attendance => Column::percents(
+                num(&|p, i| students.attendance()[p.student[i] as usize]),
+                missing,
+            ),
+            ProfileField::Subject => Column::strings(
+                rows.iter()
+                    .map(|r| get(r).map(|(p, i)| self.ds.subjects().name(p.subject[i]).to_owned()))
+                    .collect(),
+                missing,
+            ),
+            ProfileField::Grade => Column::numbers(
+                num(&|p, i| {
+                    let c = students.class()[p.student[i] as usize];
+                    Some(Decimal::from(self.ds.classes()[c as usize].grade))
+                }),
+                missing,
+            ),
+        }
     }
 
     fn input_name(&self, input: &Input, ruleset: usize, values: &[(String, Program)]) -> String {
@@ -324,6 +574,7 @@ impl Engine<'_> {
                 format!("param.{}", self.rules.rulesets[ruleset].parameters[*k].name)
             }
             Input::Derived(k) => values[*k].0.clone(),
+            Input::Profile(f) => f.name().to_owned(),
             Input::Attr(a) => match a {
                 Attr::SchoolKind => "school.kind".into(),
                 Attr::SchoolSelective => "school.selective".into(),
@@ -332,6 +583,10 @@ impl Engine<'_> {
                 Attr::ProcedureKind => "procedure.kind".into(),
                 Attr::ProcedureSubject => "procedure.subject".into(),
                 Attr::ProcedureGrade => "procedure.grade".into(),
+                Attr::SocialIndex(_) => "school.social_index".into(),
+                Attr::TeacherYearsSinceTraining => "teacher.years_since_training".into(),
+                Attr::TeacherCompetencyScore => "teacher.competency_score".into(),
+                Attr::TeacherCategory => "teacher.category".into(),
             },
             Input::Findings { rule, undetermined } => {
                 let f = if *undetermined {
@@ -424,6 +679,7 @@ impl Engine<'_> {
                 }
             }
             Input::Derived(_) => Column::unknown(rows.len(), missing()),
+            Input::Profile(f) => self.profile_column(*f, rows, missing()),
             Input::Attr(a) => {
                 let school = |r: &Row| {
                     self.school_of(level, r.entity)
@@ -478,6 +734,20 @@ impl Engine<'_> {
                     Attr::ProcedureGrade => Column::numbers(
                         rows.iter()
                             .map(|r| procedure(r).map(|p| Decimal::from(p.grade)))
+                            .collect(),
+                        missing(),
+                    ),
+                    Attr::TeacherYearsSinceTraining
+                    | Attr::TeacherCompetencyScore
+                    | Attr::TeacherCategory => {
+                        self.teacher_column(a, level, rows, ruleset, missing())
+                    }
+                    Attr::SocialIndex(k) => Column::numbers(
+                        rows.iter()
+                            .map(|r| {
+                                let s = self.school_of(level, r.entity)?;
+                                self.social[*k].values[s as usize]
+                            })
                             .collect(),
                         missing(),
                     ),
@@ -584,7 +854,15 @@ impl Engine<'_> {
                     }
                     Input::Param(_) => (EvidenceRole::Parameter, None, false, value),
                     Input::Derived(_) => (EvidenceRole::Derived, None, false, value),
+                    // The index is computed across schools: n says across how many.
+                    Input::Attr(Attr::SocialIndex(k)) => {
+                        let n = self
+                            .school_of(level, row.entity)
+                            .map(|s| u64::from(self.social[*k].group_size[s as usize]));
+                        (EvidenceRole::Attribute, n, false, value)
+                    }
                     Input::Attr(_) => (EvidenceRole::Attribute, None, false, value),
+                    Input::Profile(_) => (EvidenceRole::Indicator, None, false, value),
                     Input::Findings { .. } => (EvidenceRole::Findings, None, false, value),
                 };
                 Evidence {
@@ -617,6 +895,15 @@ impl Engine<'_> {
     }
 
     fn scope_label(&self, row: Row) -> Option<String> {
+        if let Some((set, i)) = row.profile {
+            let p = &self.profiles[set as usize].1;
+            let i = i as usize;
+            return Some(format!(
+                "{} {}",
+                self.ds.subjects().name(p.subject[i]),
+                p.year(i)
+            ));
+        }
         row.scope
             .map(|s| self.agg.scopes()[s as usize].label(self.ds))
     }
@@ -859,6 +1146,310 @@ impl Engine<'_> {
             undetermined: n_unknown,
         });
         Ok(())
+    }
+}
+
+impl Engine<'_> {
+    /// Scores every school's МУКО evidence; a school without evidence is undetermined.
+    fn run_muko(&self, m: &MukoRule, report: &mut Report) {
+        use crate::muko::{ComponentState, MukoResult, muko_scores};
+        let rs = &self.rules.rulesets[m.ruleset];
+        let spec = &m.spec;
+        let level = |r: &MukoResult| {
+            r.level.map(|k| {
+                let l = &spec.levels[k];
+                (
+                    l.label.clone(),
+                    Text {
+                        ru: l.title_ru.clone(),
+                        en: l.title_en.clone(),
+                    },
+                )
+            })
+        };
+        let mut scores = muko_scores(self.ds, spec);
+        scores.sort_by(|a, b| {
+            self.ds.schools()[a.school as usize]
+                .id
+                .cmp(&self.ds.schools()[b.school as usize].id)
+        });
+        let (mut scored, mut unknown) = (0u64, 0u64);
+        for s in scores {
+            let school = self.entity(Level::School, s.school);
+            let (Some(directions), Some(overall)) = (s.directions, s.overall) else {
+                unknown += 1;
+                report.undetermined.push(Undetermined {
+                    ruleset: rs.id.clone(),
+                    rule: "muko".to_owned(),
+                    entity: school,
+                    scope: None,
+                    reason_code: "unknown.missing",
+                    reason: "missing value for muko_evidence: the school gave no self-evaluation"
+                        .to_owned(),
+                    evidence: Vec::new(),
+                });
+                continue;
+            };
+            scored += 1;
+            for (d, r) in directions.iter().enumerate() {
+                let dir = &spec.directions[d];
+                let (label, title) = level(r).unzip();
+                report.muko.push(MukoScore {
+                    ruleset: rs.id.clone(),
+                    school: school.clone(),
+                    direction: Some(dir.id.clone()),
+                    title: Text {
+                        ru: dir.title_ru.clone(),
+                        en: dir.title_en.clone(),
+                    },
+                    score: r.score,
+                    max: r.max,
+                    percent: r.percent,
+                    level: label,
+                    level_title: title,
+                    gaps: r
+                        .gaps
+                        .iter()
+                        .map(|g| {
+                            let c = &spec.components[g.component];
+                            MukoGap {
+                                component: c.id.clone(),
+                                title: Text {
+                                    ru: c.title_ru.clone(),
+                                    en: c.title_en.clone(),
+                                },
+                                status: match g.state {
+                                    ComponentState::Given(st) => st.as_str(),
+                                    ComponentState::Missing => "missing",
+                                },
+                                link: g.link.clone(),
+                            }
+                        })
+                        .collect(),
+                    ignored_rows: None,
+                });
+            }
+            let (label, title) = level(&overall).unzip();
+            report.muko.push(MukoScore {
+                ruleset: rs.id.clone(),
+                school,
+                direction: None,
+                title: m.title.clone(),
+                score: overall.score,
+                max: overall.max,
+                percent: overall.percent,
+                level: label,
+                level_title: title,
+                gaps: Vec::new(),
+                ignored_rows: Some(s.ignored_rows),
+            });
+        }
+        report.summary.push(RuleSummary {
+            ruleset: rs.id.clone(),
+            rule: "muko".to_owned(),
+            level: Level::School,
+            rows: scored + unknown,
+            findings: scored,
+            undetermined: unknown,
+        });
+    }
+
+    /// Evaluates a plan target for every row of its level and scope.
+    fn run_target(&self, t: &TargetRule, report: &mut Report) -> Result<(), EngineError> {
+        let rs = &self.rules.rulesets[t.ruleset];
+        let years: Vec<AcademicYear> = match t.period {
+            Some(y) => vec![y],
+            None => rs.years.clone(),
+        };
+        let rows = self.rows(t.level, t.source, &t.filter, &years);
+        let (frame, names) =
+            self.frame(&t.inputs, &[], t.level, &rows, t.ruleset, t.allow_limited)?;
+        let run = |p: &Program| eval(p, &frame).map_err(|e| EngineError(e.to_string()));
+        let (measure, target, met) = (run(&t.measure)?, run(&t.target)?, run(&t.met)?);
+        let datum = |c: &Column, i: usize| match c.get(i) {
+            Some(Datum::Known(Value::Decimal(d))) => EvidenceValue::Decimal(d),
+            Some(Datum::Known(Value::Bool(b))) => EvidenceValue::Bool(b),
+            Some(Datum::Known(Value::Str(s))) => EvidenceValue::Text(s.to_owned()),
+            _ => EvidenceValue::Unknown,
+        };
+        let (mut n_met, mut n_unknown) = (0u64, 0u64);
+        for (i, &row) in rows.iter().enumerate() {
+            let (status, reason) = match met.get(i) {
+                Some(Datum::Known(Value::Bool(true))) => (TargetStatus::Met, None),
+                Some(Datum::Known(Value::Bool(false))) => (TargetStatus::NotMet, None),
+                Some(Datum::Unknown(r)) => (TargetStatus::Unknown, Some(r.to_string())),
+                _ => (TargetStatus::Unknown, None),
+            };
+            n_met += u64::from(status == TargetStatus::Met);
+            n_unknown += u64::from(status == TargetStatus::Unknown);
+            let evidence = self.evidence(&t.inputs, &names, &frame, t.level, i, row);
+            // The measured value's n, when the indicator is a single indicator.
+            let n = evidence
+                .iter()
+                .find(|e| e.name == t.measure.source().trim())
+                .and_then(|e| e.n);
+            let value = match datum(&measure, i) {
+                EvidenceValue::Unknown => evidence
+                    .iter()
+                    .find(|e| e.name == t.measure.source().trim())
+                    .map_or(EvidenceValue::Unknown, |e| e.value.clone()),
+                v => v,
+            };
+            report.targets.push(TargetResult {
+                ruleset: rs.id.clone(),
+                target: t.id.clone(),
+                title: t.title.clone(),
+                plan_item: t.plan_item.clone(),
+                entity: self.entity(t.level, row.entity),
+                scope: self.scope_label(row),
+                indicator: t.measure.source().to_owned(),
+                comparison: t.comparison.clone(),
+                target_value: t.target.source().to_owned(),
+                target_resolved: datum(&target, i),
+                period: t.period.map(|y| y.to_string()),
+                responsible: t.responsible.clone(),
+                status,
+                value,
+                n,
+                reason,
+                evidence,
+            });
+        }
+        report.summary.push(RuleSummary {
+            ruleset: rs.id.clone(),
+            rule: t.id.clone(),
+            level: t.level,
+            rows: rows.len() as u64,
+            findings: n_met,
+            undetermined: n_unknown,
+        });
+        Ok(())
+    }
+
+    /// Proposes partners: weak and strong schools from the labels of their classifications.
+    fn run_pairing(&self, p: &PairingRule, report: &mut Report) {
+        let rs = &self.rules.rulesets[p.ruleset];
+        let idx = &self.social[p.social_index];
+        let pick = |(c, labels): &(usize, Vec<String>)| -> Vec<(PairCandidate, String, Text)> {
+            let cl = &self.rules.classifications[*c];
+            let cl_rs = &self.rules.rulesets[cl.ruleset].id;
+            let mut out: Vec<(PairCandidate, String, Text)> = Vec::new();
+            for l in &report.labels {
+                if l.ruleset != *cl_rs || l.classification != cl.id || !labels.contains(&l.label) {
+                    continue;
+                }
+                let Some(s) = self.ds.school_index(&l.entity.id) else {
+                    continue;
+                };
+                if out.iter().any(|(c, _, _)| c.school == s) {
+                    continue;
+                }
+                out.push((
+                    PairCandidate {
+                        school: s,
+                        id: l.entity.id.clone(),
+                        municipality: self.ds.schools()[s as usize].municipality,
+                        index: idx.values[s as usize],
+                    },
+                    l.label.clone(),
+                    l.title.clone(),
+                ));
+            }
+            out
+        };
+        let weak = pick(&p.weak);
+        let strong = pick(&p.strong);
+        let opts = PairingOptions {
+            k: p.k,
+            same_municipality_first: p.same_municipality_first,
+            max_distance: p.max_distance,
+        };
+        let w: Vec<PairCandidate> = weak.iter().map(|x| x.0.clone()).collect();
+        let s: Vec<PairCandidate> = strong.iter().map(|x| x.0.clone()).collect();
+        let (pairs, unpaired) = pair_schools(&w, &s, &opts);
+        let label_of = |list: &[(PairCandidate, String, Text)], school: u32| {
+            list.iter()
+                .find(|x| x.0.school == school)
+                .map(|x| (x.1.clone(), x.2.clone()))
+                .unwrap_or_default()
+        };
+        for m in &pairs {
+            let (wl, _) = label_of(&weak, m.school);
+            let (sl, st) = label_of(&strong, m.partner);
+            let a = idx.values[m.school as usize].unwrap_or_default();
+            let b = idx.values[m.partner as usize].unwrap_or_default();
+            let muni = &self.ds.municipalities()
+                [self.ds.schools()[m.partner as usize].municipality as usize];
+            let (where_ru, where_en) = if m.same_municipality {
+                (
+                    format!("тот же муниципалитет ({})", muni.name),
+                    format!("same municipality ({})", muni.name),
+                )
+            } else {
+                (
+                    format!("другой муниципалитет ({})", muni.name),
+                    format!("another municipality ({})", muni.name),
+                )
+            };
+            let (fa, fb, fd) = (fmt_decimal(a), fmt_decimal(b), fmt_decimal(m.distance));
+            report.pairings.push(Pairing {
+                ruleset: rs.id.clone(),
+                pairing: p.id.clone(),
+                title: p.title.clone(),
+                school: self.entity(Level::School, m.school),
+                partner: self.entity(Level::School, m.partner),
+                rank: m.rank,
+                same_municipality: m.same_municipality,
+                social_index: a,
+                partner_social_index: b,
+                distance: m.distance,
+                labels: (wl, sl),
+                reason: Text {
+                    ru: format!(
+                        "{}; {where_ru}; близкий социальный контекст: индекс {fb} при {fa} у школы (разница {fd})",
+                        st.ru
+                    ),
+                    en: format!(
+                        "{}; {where_en}; near social context: index {fb} against the school's {fa} (difference {fd})",
+                        st.en
+                    ),
+                },
+            });
+        }
+        for (school, why) in unpaired {
+            let (code, reason) = match why {
+                Unpaired::UnknownIndex => (
+                    "unknown.missing",
+                    "missing value for school.social_index".to_owned(),
+                ),
+                Unpaired::NoCandidate => (
+                    "unknown.other",
+                    "no school with a strong label within the distance limit".to_owned(),
+                ),
+            };
+            report.undetermined.push(Undetermined {
+                ruleset: rs.id.clone(),
+                rule: p.id.clone(),
+                entity: self.entity(Level::School, school),
+                scope: None,
+                reason_code: code,
+                reason,
+                evidence: Vec::new(),
+            });
+        }
+        report.summary.push(RuleSummary {
+            ruleset: rs.id.clone(),
+            rule: p.id.clone(),
+            level: Level::School,
+            rows: weak.len() as u64,
+            findings: pairs.len() as u64,
+            undetermined: (weak.len()
+                - pairs
+                    .iter()
+                    .map(|m| m.school)
+                    .collect::<std::collections::BTreeSet<_>>()
+                    .len()) as u64,
+        });
     }
 }
 

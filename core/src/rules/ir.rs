@@ -6,6 +6,7 @@ use crate::expr::Program;
 use crate::indicators::Indicator;
 use crate::procedure::{AcademicYear, Period, ProcedureKind};
 use crate::scale::ScaleSet;
+use crate::social::SocialIndexSpec;
 use rust_decimal::Decimal;
 use serde::Serialize;
 
@@ -74,6 +75,66 @@ pub enum RowSource {
     Staff,
     /// One row per entity, no scope.
     Entity,
+    /// One row per (student, subject, year) profile; the student level only.
+    Profiles,
+}
+
+/// A column of a student profile (see [`Profiles`](crate::Profiles)), readable by rules of
+/// the student level.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ProfileField {
+    /// `internal_marks`: internal marks counted (exempt excluded).
+    InternalMarks,
+    /// `failing_marks`: internal marks 1, 2 or «н/а».
+    FailingMarks,
+    /// `last_internal_mark`: the latest period's mark.
+    LastInternalMark,
+    /// `trials`: trial-type results.
+    Trials,
+    /// `trials_below_min`: trial-type results below the minimum.
+    TrialsBelowMin,
+    /// `trial_trend`: latest minus previous trial completion, percentage points.
+    TrialTrend,
+    /// `last_trial_percent`: completion of the latest trial, percent.
+    LastTrialPercent,
+    /// `attendance`: the student's attendance, percent.
+    Attendance,
+    /// `subject`: the profile's subject.
+    Subject,
+    /// `grade`: the student's grade.
+    Grade,
+}
+
+impl ProfileField {
+    /// Every field, in catalogue order.
+    pub const ALL: [ProfileField; 10] = [
+        ProfileField::InternalMarks,
+        ProfileField::FailingMarks,
+        ProfileField::LastInternalMark,
+        ProfileField::Trials,
+        ProfileField::TrialsBelowMin,
+        ProfileField::TrialTrend,
+        ProfileField::LastTrialPercent,
+        ProfileField::Attendance,
+        ProfileField::Subject,
+        ProfileField::Grade,
+    ];
+
+    /// The name rules use.
+    pub fn name(self) -> &'static str {
+        match self {
+            ProfileField::InternalMarks => "internal_marks",
+            ProfileField::FailingMarks => "failing_marks",
+            ProfileField::LastInternalMark => "last_internal_mark",
+            ProfileField::Trials => "trials",
+            ProfileField::TrialsBelowMin => "trials_below_min",
+            ProfileField::TrialTrend => "trial_trend",
+            ProfileField::LastTrialPercent => "last_trial_percent",
+            ProfileField::Attendance => "attendance",
+            ProfileField::Subject => "subject",
+            ProfileField::Grade => "grade",
+        }
+    }
 }
 
 /// A filter on scopes.
@@ -87,6 +148,8 @@ pub struct ScopeFilter {
     pub grades: Vec<u8>,
     /// Periods (empty = all).
     pub periods: Vec<Period>,
+    /// Only scopes with the same scope one year earlier.
+    pub with_previous_year: bool,
 }
 
 /// An entity attribute readable by rules.
@@ -106,6 +169,15 @@ pub enum Attr {
     ProcedureSubject,
     /// `procedure.grade`.
     ProcedureGrade,
+    /// `school.social_index`: the index of [`Rules::social_indexes`] at this position.
+    SocialIndex(usize),
+    /// `teacher.years_since_training`: whole years from the teacher's latest training to the
+    /// end of the row's academic year (31 August).
+    TeacherYearsSinceTraining,
+    /// `teacher.competency_score`: the latest competency-test result, percent of the maximum.
+    TeacherCompetencyScore,
+    /// `teacher.category`: the qualification category.
+    TeacherCategory,
 }
 
 /// One input column of a rule's programs.
@@ -126,6 +198,8 @@ pub enum Input {
     Derived(usize),
     /// An attribute.
     Attr(Attr),
+    /// A column of the row's student profile.
+    Profile(ProfileField),
     /// Findings (or undetermined outcomes) of an earlier rule for the row's entity.
     Findings {
         /// Rule index.
@@ -243,6 +317,77 @@ pub struct Classification {
     pub bands: Vec<Band>,
     /// Label when nothing matches.
     pub otherwise: Option<String>,
+    /// Decide on limited samples too.
+    pub allow_limited: bool,
+}
+
+/// A compiled МУКО scoring table.
+#[derive(Debug, Clone)]
+pub struct MukoRule {
+    /// Ruleset index.
+    pub ruleset: usize,
+    /// Title.
+    pub title: Text,
+    /// The table.
+    pub spec: crate::muko::MukoSpec,
+}
+
+/// A compiled plan target.
+#[derive(Debug, Clone)]
+pub struct TargetRule {
+    /// Ruleset index.
+    pub ruleset: usize,
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: Text,
+    /// Plan item.
+    pub plan_item: Option<String>,
+    /// Level.
+    pub level: Level,
+    /// Row source.
+    pub source: RowSource,
+    /// Scope filter.
+    pub filter: ScopeFilter,
+    /// Input columns.
+    pub inputs: Vec<Input>,
+    /// The measured value.
+    pub measure: Program,
+    /// The target value.
+    pub target: Program,
+    /// `measure <comparison> target`.
+    pub met: Program,
+    /// The comparison as written.
+    pub comparison: String,
+    /// The period (academic year), when given.
+    pub period: Option<AcademicYear>,
+    /// Responsible role.
+    pub responsible: Text,
+    /// Decide on limited samples.
+    pub allow_limited: bool,
+}
+
+/// A compiled pairing of weak schools with strong partners (see [`crate::pair_schools`]).
+#[derive(Debug, Clone)]
+pub struct PairingRule {
+    /// Ruleset index.
+    pub ruleset: usize,
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: Text,
+    /// The classification (index into [`Rules::classifications`]) and labels of weak schools.
+    pub weak: (usize, Vec<String>),
+    /// The classification and labels of strong schools.
+    pub strong: (usize, Vec<String>),
+    /// Partners per school.
+    pub k: usize,
+    /// Own municipality first.
+    pub same_municipality_first: bool,
+    /// Largest index difference.
+    pub max_distance: Option<Decimal>,
+    /// The social index used (index into [`Rules::social_indexes`]).
+    pub social_index: usize,
 }
 
 /// A compiled, checked set of rulesets, ready to evaluate.
@@ -255,6 +400,10 @@ pub struct Rules {
     pub(crate) warnings: Vec<super::RuleDiagnostic>,
     /// Objectivity options set by the rulesets' `[objectivity]` sections (`None`: defaults).
     pub(crate) objectivity: Option<crate::objectivity::ObjectivityOptions>,
+    pub(crate) social_indexes: Vec<(usize, SocialIndexSpec)>,
+    pub(crate) pairings: Vec<PairingRule>,
+    pub(crate) targets: Vec<TargetRule>,
+    pub(crate) muko: Vec<MukoRule>,
 }
 
 impl Rules {
@@ -282,5 +431,21 @@ impl Rules {
     /// `[objectivity]` section); evaluation aggregates with them.
     pub fn objectivity(&self) -> crate::objectivity::ObjectivityOptions {
         self.objectivity.unwrap_or_default()
+    }
+    /// Social-welfare indexes, each with the index of the ruleset that defines it.
+    pub fn social_indexes(&self) -> &[(usize, SocialIndexSpec)] {
+        &self.social_indexes
+    }
+    /// Pairings, in evaluation order (after every classification).
+    pub fn pairings(&self) -> &[PairingRule] {
+        &self.pairings
+    }
+    /// Plan targets.
+    pub fn targets(&self) -> &[TargetRule] {
+        &self.targets
+    }
+    /// МУКО scoring tables.
+    pub fn muko(&self) -> &[MukoRule] {
+        &self.muko
     }
 }

@@ -20,17 +20,20 @@ pub use compile::{RuleLimits, codes, compile};
 pub use engine::{EngineError, EvalOptions, Evaluation, evaluate};
 pub use error::{DiagnosticLevel, RuleDiagnostic, RuleErrors};
 pub use ir::{
-    Attr, Band, BandTest, Classification, HitPolicy, Input, Param, ParamConst, RowSource, Rule,
-    Rules, RulesetInfo, ScopeFilter, Severity,
+    Attr, Band, BandTest, Classification, HitPolicy, Input, MukoRule, PairingRule, Param,
+    ParamConst, ProfileField, RowSource, Rule, Rules, RulesetInfo, ScopeFilter, Severity,
+    TargetRule,
 };
 pub use lint::{codes as lint_codes, lint_ranges};
 pub use output::{
-    EntityRef, Evidence, EvidenceRole, EvidenceValue, Finding, Label, RejectedRow, Report,
-    RuleSummary, Undetermined,
+    EntityRef, Evidence, EvidenceRole, EvidenceValue, Finding, Label, MukoGap, MukoScore, Pairing,
+    RejectedRow, Report, RuleSummary, TargetResult, TargetStatus, Undetermined,
 };
 pub use raw::{
-    ParamValue, RawBand, RawClassBand, RawClassification, RawCondition, RawMinimum, RawObjectivity,
-    RawParam, RawRange, RawRule, RawRuleset, RawScale, RawScope, SourceRef, Text, json_schema,
+    ParamValue, RawBand, RawClassBand, RawClassification, RawCondition, RawIndexComponent,
+    RawLabelRef, RawMinimum, RawMuko, RawMukoItem, RawMukoLevel, RawMukoPoints, RawObjectivity,
+    RawPairing, RawParam, RawRange, RawRule, RawRuleset, RawScale, RawScope, RawSocialIndex,
+    RawTarget, SourceRef, Text, json_schema,
 };
 pub use shipped::{SHIPPED, shipped};
 pub use source::{Format, KeyPath, PathStep, Position, RuleSource};

@@ -189,6 +189,146 @@ pub struct Report {
     pub warnings: Vec<RuleDiagnostic>,
     /// Data rows skipped under the lenient policy, by code and location.
     pub rejected_rows: Vec<RejectedRow>,
+    /// Partner schools proposed by pairings (seed 001, task 8).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub pairings: Vec<Pairing>,
+    /// Plan targets, per entity and scope (seed 004).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<TargetResult>,
+    /// МУКО self-evaluation scores, per school: each direction, then overall (seed 002).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub muko: Vec<MukoScore>,
+}
+
+/// A component of the management cycle that is not fully in place.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MukoGap {
+    /// Component id.
+    pub component: String,
+    /// Its title.
+    pub title: Text,
+    /// `partial`, `absent` or `missing` (no row in the evidence).
+    pub status: &'static str,
+    /// The link given, for a partial item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
+}
+
+/// A school's МУКО score in one direction, or overall.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MukoScore {
+    /// Ruleset id.
+    pub ruleset: String,
+    /// The school.
+    pub school: EntityRef,
+    /// Direction id; `None` for the overall score.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub direction: Option<String>,
+    /// Direction title (the self-evaluation's title for the overall score).
+    pub title: Text,
+    /// Points.
+    pub score: Decimal,
+    /// Maximum points.
+    pub max: Decimal,
+    /// Percent of the maximum.
+    pub percent: Decimal,
+    /// Level label.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<String>,
+    /// Level title.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level_title: Option<Text>,
+    /// Components not fully in place (per direction).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub gaps: Vec<MukoGap>,
+    /// Evidence rows naming a direction or component the rules do not know (overall only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ignored_rows: Option<u32>,
+}
+
+/// Whether a target is met.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum TargetStatus {
+    /// The comparison holds.
+    Met,
+    /// It does not.
+    NotMet,
+    /// It cannot be decided (missing data, limited sample); `reason` says why.
+    Unknown,
+}
+
+/// A plan target evaluated for one entity (and scope).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct TargetResult {
+    /// Ruleset id.
+    pub ruleset: String,
+    /// Target id.
+    pub target: String,
+    /// Title.
+    pub title: Text,
+    /// The plan's item.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub plan_item: Option<String>,
+    /// The entity.
+    pub entity: EntityRef,
+    /// The scope.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub scope: Option<String>,
+    /// The indicator as written.
+    pub indicator: String,
+    /// The comparison.
+    pub comparison: String,
+    /// The target as written.
+    pub target_value: String,
+    /// The target's value.
+    pub target_resolved: EvidenceValue,
+    /// The period.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// Responsible role.
+    pub responsible: Text,
+    /// Met, not met or unknown.
+    pub status: TargetStatus,
+    /// The measured value.
+    pub value: EvidenceValue,
+    /// Its sample size, when it is an indicator.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub n: Option<u64>,
+    /// Why the status is unknown.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Every value read.
+    pub evidence: Vec<Evidence>,
+}
+
+/// A partner proposed for a school by a pairing.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Pairing {
+    /// Ruleset id.
+    pub ruleset: String,
+    /// Pairing id.
+    pub pairing: String,
+    /// Pairing title.
+    pub title: Text,
+    /// The school that gets a partner.
+    pub school: EntityRef,
+    /// The partner.
+    pub partner: EntityRef,
+    /// 1 for the first partner of the school.
+    pub rank: u32,
+    /// Both in one municipality.
+    pub same_municipality: bool,
+    /// The school's social index.
+    pub social_index: Decimal,
+    /// The partner's social index.
+    pub partner_social_index: Decimal,
+    /// |difference| of the two.
+    pub distance: Decimal,
+    /// The school's label that made it weak, and the partner's that made it strong.
+    pub labels: (String, String),
+    /// Why this partner.
+    pub reason: Text,
 }
 
 /// A data row skipped under the lenient policy.

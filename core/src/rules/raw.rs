@@ -125,8 +125,9 @@ pub struct RawMinimum {
 #[serde(deny_unknown_fields)]
 pub struct RawScope {
     /// `procedures` (external results, the default for rules), `marks` (internal marks),
-    /// `outcomes`, `staff`, or `entity` (one row per entity, no scope: the default for
-    /// classifications).
+    /// `outcomes`, `staff`, `entity` (one row per entity, no scope: the default for
+    /// classifications), or `profiles` (one row per student × subject × year: the student
+    /// level; `kinds` then chooses the trial-type procedures, `periods` the marks counted).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
     /// Procedure kinds (`vpr`, `oge`, ...); empty = all.
@@ -141,6 +142,11 @@ pub struct RawScope {
     /// Periods of internal marks (`t1`..`t4`, `h1`, `h2`, `year`); empty = all.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub periods: Vec<String>,
+    /// Only scopes that have the same scope one academic year earlier in the data (for
+    /// rules on dynamics that read `prev_year.*`: the others are not applicable rather than
+    /// unknown).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub with_previous_year: bool,
 }
 
 /// A rule: a condition over an entity's indicators that, when true, is a finding.
@@ -242,6 +248,174 @@ pub struct RawClassification {
     /// Label when no band is true (omit to give no label).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub otherwise: Option<String>,
+    /// Decide on limited samples too (off by default: they are unknown). For counts of a
+    /// whole population, such as a school's teachers, which are not samples.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub allow_limited: bool,
+}
+
+/// One component of the social-welfare index.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawIndexComponent {
+    /// A context field of the schools table (percent), or `rural` (100 when rural, else 0).
+    pub field: String,
+    /// Weight, a decimal in a string (`"0.3"`) or an integer; weights need not add up to 1
+    /// (the index divides by their sum).
+    pub weight: String,
+    /// `favourable` when a higher value means better conditions (parents with higher
+    /// education), `unfavourable` when worse (low-income families).
+    pub direction: String,
+    /// Where the component and its weight come from.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source: Option<String>,
+}
+
+/// The social-welfare index (индекс социального благополучия): a weighted mean of the
+/// schools' normalised context fields, computed across the schools of the region or of each
+/// municipality and read by rules as `school.social_index` (higher = more favourable).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawSocialIndex {
+    /// `zscore` ((x − mean) / standard deviation, population SD; 0 when all are equal) or
+    /// `percentile` (mid-rank percentile 0..100: share below plus half the share equal).
+    pub normalisation: String,
+    /// `region` (all schools of the dataset) or `municipality` (each municipality apart).
+    #[serde(default = "default_across")]
+    pub across: String,
+    /// The components.
+    pub components: Vec<RawIndexComponent>,
+}
+
+fn default_across() -> String {
+    "region".to_owned()
+}
+
+/// Labels of a classification, named by id (`id` in this ruleset, `ruleset.id` elsewhere).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawLabelRef {
+    /// The classification (school level).
+    pub classification: String,
+    /// Its labels that select schools.
+    pub labels: Vec<String>,
+}
+
+/// Partner schools (seed 001, task 8): for each school with one of the `weak` labels, up to
+/// `k` schools with one of the `strong` labels, nearest in social context (the social index
+/// in effect for this ruleset), same municipality first.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawPairing {
+    /// Id.
+    pub id: String,
+    /// Title.
+    pub title: Text,
+    /// Schools that get partners.
+    pub weak: RawLabelRef,
+    /// Schools that can be partners.
+    pub strong: RawLabelRef,
+    /// Partners per school: an integer or `"param.<name>"`.
+    pub k: ParamValue,
+    /// Partners from the school's own municipality come first (then the nearest others).
+    #[serde(default = "default_true")]
+    pub same_municipality_first: bool,
+    /// Largest difference of the social index for a partner: a number or `"param.<name>"`;
+    /// omit for none.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_distance: Option<ParamValue>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+/// A direction or component of the МУКО scoring table.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMukoItem {
+    /// Id, as the evidence table's `direction` or `component` column names it.
+    pub id: String,
+    /// Title.
+    pub title: Text,
+    /// Weight, a decimal in a string (default 1).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub weight: Option<String>,
+}
+
+/// A level of the МУКО score, from a percent of the maximum.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMukoLevel {
+    /// Label id (`high`, `medium`, `low`).
+    pub label: String,
+    /// Title.
+    pub title: Text,
+    /// Lowest percent of the maximum (inclusive), e.g. "80%".
+    pub from: String,
+}
+
+/// Points of each evidence state.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMukoPoints {
+    /// Points of a present component.
+    pub present: String,
+    /// Points of a partial one.
+    pub partial: String,
+    /// Points of an absent (or missing) one.
+    pub absent: String,
+}
+
+/// The МУКО self-evaluation (seed 002): directions × management-cycle components, a points
+/// table and levels. Scores every school that gave evidence (table `muko_evidence`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawMuko {
+    /// Title of the self-evaluation.
+    pub title: Text,
+    /// Points per state.
+    pub points: RawMukoPoints,
+    /// The directions.
+    pub directions: Vec<RawMukoItem>,
+    /// The components of the management cycle, in order.
+    pub components: Vec<RawMukoItem>,
+    /// Levels; the highest `from` the percent reaches wins.
+    pub levels: Vec<RawMukoLevel>,
+}
+
+/// A plan target (seed 004): an indicator compared with a target value over a period, with
+/// the role responsible; evaluated per entity (and scope) to met, not met or unknown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RawTarget {
+    /// Id, unique in the ruleset.
+    pub id: String,
+    /// Title.
+    pub title: Text,
+    /// The plan's item, e.g. "3.2".
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub plan_item: Option<String>,
+    /// Level: class, grade, teacher, school, municipality, region.
+    pub level: String,
+    /// Cells looked at (default: procedures).
+    #[serde(default)]
+    pub scope: RawScope,
+    /// The measured value, an expression (`share_teachers_trained`).
+    pub indicator: String,
+    /// `>=`, `>`, `<=`, `<` or `==`.
+    pub comparison: String,
+    /// The target value, an expression (`"30%"`, `"param.trained_share"`).
+    pub target: String,
+    /// The academic year the target is for (`"2025/26"`); default: the ruleset's years.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub period: Option<String>,
+    /// Who is responsible (the plan's «ответственные исполнители»).
+    pub responsible: Text,
+    /// Decide on small groups too (default true: a target counts every teacher or student,
+    /// not a sample).
+    #[serde(default = "default_true")]
+    pub allow_limited: bool,
 }
 
 /// The `[objectivity]` section: how the objectivity statistics are aggregated (see
@@ -298,6 +472,18 @@ pub struct RawRuleset {
     /// Options of the objectivity statistics.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub objectivity: Option<RawObjectivity>,
+    /// The social-welfare index of the schools, read as `school.social_index`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub social_index: Option<RawSocialIndex>,
+    /// Partner schools, after the classifications.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pairings: Vec<RawPairing>,
+    /// Plan targets.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<RawTarget>,
+    /// МУКО self-evaluation scoring.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub muko: Option<RawMuko>,
 }
 
 /// The JSON Schema of the rule-file format (committed at rules/schema/ruleset.schema.json).

@@ -19,6 +19,27 @@ pub const SHIPPED: &[(&str, &str)] = &[
         "rules/objectivity.toml",
         include_str!("../../../rules/objectivity.toml"),
     ),
+    (
+        "rules/gia-risk-group.toml",
+        include_str!("../../../rules/gia-risk-group.toml"),
+    ),
+    (
+        "rules/school-context.toml",
+        include_str!("../../../rules/school-context.toml"),
+    ),
+    (
+        "rules/teacher-deficits.toml",
+        include_str!("../../../rules/teacher-deficits.toml"),
+    ),
+    (
+        "rules/objectivity-plan.toml",
+        include_str!("../../../rules/objectivity-plan.toml"),
+    ),
+    ("rules/muko.toml", include_str!("../../../rules/muko.toml")),
+    (
+        "rules/class-risk-zone.toml",
+        include_str!("../../../rules/class-risk-zone.toml"),
+    ),
 ];
 
 /// The shipped rulesets as sources, in load order, named `rules/<file>.toml` as in the
