@@ -191,7 +191,7 @@ def test_indicator_catalogue() -> None:
     assert {"pass_rate", "quality_rate", "sou", "mean_mark", "completion_rate"} <= set(ids)
     for entry in cat:
         assert set(entry) == {"id", "name_ru", "name_en", "unit", "source", "formula", "reference"}
-        assert entry["unit"] in {"percent", "mark", "score", "count"}
+        assert entry["unit"] in {"percent", "mark", "score", "count", "points", "number"}
         assert all(entry.values())
     pass_rate = next(i for i in cat if i["id"] == "pass_rate")
     assert pass_rate["name_ru"] == "Успеваемость"
