@@ -17,7 +17,7 @@ test('the catalogue lists every indicator with its metadata', () => {
   for (const i of cat) {
     assert.deepEqual(Object.keys(i), ['id', 'nameRu', 'nameEn', 'unit', 'source', 'formula', 'reference'])
     for (const v of Object.values(i)) assert.ok(typeof v === 'string' && v.length > 0)
-    assert.ok(['percent', 'mark', 'score', 'count'].includes(i.unit))
+    assert.ok(['percent', 'mark', 'score', 'count', 'points', 'number'].includes(i.unit))
   }
 })
 
