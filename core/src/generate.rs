@@ -420,7 +420,12 @@ pub fn generate(config: &GeneratorConfig) -> Generated {
             anomalies.retain(|a| *a == Anomaly::LowResults); // keep each school's story simple
         }
         // One decimal place, written exactly (from_f64 would keep the binary tail of 0.1).
-        let dec = |x: f64| format!("{x:.1}").parse::<Decimal>().ok().map(|d| d.normalize());
+        let dec = |x: f64| {
+            format!("{x:.1}")
+                .parse::<Decimal>()
+                .ok()
+                .map(|d| d.normalize())
+        };
         let _ = b.add_school(SchoolRow {
             id: id.clone(),
             name: match kind {

@@ -6,6 +6,7 @@
 mod aggregate;
 mod dataset;
 mod date;
+mod debug;
 mod error;
 pub mod expr;
 mod generate;
@@ -13,6 +14,7 @@ mod hierarchy;
 mod ids;
 mod indicators;
 mod mark;
+pub mod privacy;
 mod procedure;
 pub mod rules;
 mod scale;
@@ -20,6 +22,8 @@ pub mod stats;
 
 pub use dataset::*;
 pub use date::Date;
+#[cfg(feature = "debug-panic")]
+pub use debug::DEBUG_PANIC_MUNICIPALITY;
 pub use error::{DataError, DataErrorKind, DataErrors, Location, TableName};
 pub use ids::Interner;
 pub use mark::{Mark, MarkValue};

@@ -138,19 +138,32 @@ pub fn eval(program: &Program, frame: &dyn Frame) -> Result<Column, FrameError> 
         }
         inputs.push(column);
     }
-    let consts: Vec<Column> = program.consts.iter().map(|c| c.broadcast(rows)).collect();
+    // Constants are one-row columns, broadcast for the instruction that reads them and
+    // dropped after it: memory is the live registers plus one instruction's arguments, not
+    // every constant of the program at once (`x + 1 + 2 + ... + 4000` over a million rows
+    // would otherwise hold 4000 full columns).
     let mut regs: Vec<Option<Column>> = vec![None; program.regs];
     for ins in &program.instrs {
         let out = {
-            let args: Vec<&Column> = ins
+            let wide: Vec<Option<Column>> = ins
                 .args
                 .iter()
                 .map(|a| match *a {
-                    Operand::Const(i) => &consts[i],
-                    Operand::Input(i) => inputs[i],
-                    Operand::Reg(r) => regs[r]
+                    Operand::Const(i) => Some(program.consts[i].broadcast(rows)),
+                    _ => None,
+                })
+                .collect();
+            let args: Vec<&Column> = ins
+                .args
+                .iter()
+                .zip(&wide)
+                .map(|(a, w)| match (*a, w) {
+                    (_, Some(c)) => c,
+                    (Operand::Input(i), None) => inputs[i],
+                    (Operand::Reg(r), None) => regs[r]
                         .as_ref()
                         .expect("compile frees a register only after its last use"),
+                    (Operand::Const(_), None) => unreachable!("constants are broadcast above"),
                 })
                 .collect();
             exec(ins.op, &args, rows, ins.ty)
@@ -161,7 +174,7 @@ pub fn eval(program: &Program, frame: &dyn Frame) -> Result<Column, FrameError> 
         }
     }
     let mut result = match program.result {
-        Operand::Const(i) => consts[i].clone(),
+        Operand::Const(i) => program.consts[i].broadcast(rows),
         Operand::Input(i) => inputs[i].clone(),
         Operand::Reg(r) => regs[r].take().expect("the result register is never freed"),
     };
