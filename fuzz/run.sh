@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
 # Fuzzes oko with cargo-fuzz (libFuzzer). Installs cargo-fuzz from crates.io when missing.
 #
-# Usage: fuzz/run.sh --smoke            every target: replay its corpus, then fuzz ~20 s
+# Usage: fuzz/run.sh --smoke            every target: replay its committed corpus, then fuzz
+#                                       5 s (a quick unoptimised build without sanitizer)
 #        fuzz/run.sh [--time S] [T...]  fuzz targets T (default: all) for S seconds each
-#                                       (default 600), one after another, at nice 19
+#                                       (default 600), one after another, at nice 19, with
+#                                       optimisations, debug assertions and AddressSanitizer
 #        fuzz/run.sh --list             the targets
 #
 # cargo-fuzz needs nightly flags (-Z); stable rustc accepts them with RUSTC_BOOTSTRAP=1,
@@ -19,10 +21,10 @@ time=600
 targets=()
 while [ $# -gt 0 ]; do
     case "$1" in
-        --smoke) smoke=1; time=20 ;;
+        --smoke) smoke=1; time=5 ;;
         --time) time="$2"; shift ;;
         --list) targets=(--list) ;;
-        -h|--help) sed -n '2,11p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
         *) targets+=("$1") ;;
     esac
     shift
@@ -48,19 +50,27 @@ max_len() {
     esac
 }
 
-echo "==> building the fuzz targets (release, debug assertions, address sanitizer)"
-nice -n 19 cargo fuzz build -O --debug-assertions
+if [ "$smoke" = 1 ]; then
+    # Debug assertions are on in a dev build; no sanitizer keeps the build short.
+    build=(--dev -s none)
+    what="unoptimised, debug assertions, no sanitizer"
+else
+    build=(-O --debug-assertions)
+    what="optimised, debug assertions, AddressSanitizer"
+fi
+echo "==> building the fuzz targets ($what)"
+nice -n 19 cargo fuzz build "${build[@]}"
 
 for t in "${targets[@]}"; do
     mkdir -p "work/$t" "artifacts/$t"
     common=(-rss_limit_mb=2048 -timeout=10 -max_len="$(max_len "$t")"
             -artifact_prefix="artifacts/$t/" -print_final_stats=1)
     echo "==> $t: replaying corpus/$t"
-    nice -n 19 cargo fuzz run -O --debug-assertions "$t" "corpus/$t" -- \
+    nice -n 19 cargo fuzz run "${build[@]}" "$t" "corpus/$t" -- \
         "${common[@]}" -runs=0
     echo "==> $t: fuzzing for ${time} s"
     set +e
-    nice -n 19 cargo fuzz run -O --debug-assertions "$t" "work/$t" "corpus/$t" -- \
+    nice -n 19 cargo fuzz run "${build[@]}" "$t" "work/$t" "corpus/$t" -- \
         "${common[@]}" -max_total_time="$time" > "work/$t.log" 2>&1
     rc=$?
     set -e
