@@ -48,6 +48,7 @@ struct Case {
     encoding: Option<String>,
     max_rows_per_table: Option<u64>,
     max_subjects: Option<usize>,
+    message: Option<String>,
     note: Option<String>,
 }
 
@@ -417,6 +418,12 @@ fn run_data(case: &Case, secrets: &[String]) {
     }
     if case.first_row.is_some() {
         assert_eq!(first_row, case.first_row, "{name}: first row: {text}");
+    }
+    if let Some(m) = &case.message {
+        assert!(
+            text.contains(m.as_str()),
+            "{name}: the message lacks {m:?}: {text}"
+        );
     }
     assert_no_secret(case, secrets, &text);
 }

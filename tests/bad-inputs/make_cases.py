@@ -413,6 +413,19 @@ with zipfile.ZipFile(buf, "w") as z:
 data_case("xlsx_zip_without_workbook", "students", "xlsx", buf.read_bytes(), "input.xlsx",
           None, None)
 buf.unlink()
+# A "zip bomb": the directory declares 300 MiB for the sheet (the bytes are tiny; the size
+# fields are patched), more than oko unpacks.
+with zipfile.ZipFile(buf, "w") as z:
+    z.writestr(zipfile.ZipInfo("xl/worksheets/sheet1.xml", date_time=(2025, 1, 1, 0, 0, 0)),
+               "<worksheet/>")
+bomb = bytearray(buf.read_bytes())
+buf.unlink()
+for sig, off in [(b"PK\x03\x04", 22), (b"PK\x01\x02", 24)]:
+    i = bomb.index(sig)
+    bomb[i + off:i + off + 4] = (300 << 20).to_bytes(4, "little")
+data_case("xlsx_zip_bomb", "students", "xlsx", bytes(bomb), "input.xlsx", None, None,
+          message="unpacks to 300 MiB",
+          note="declared sizes over 256 MiB are refused before unpacking")
 real_xlsx = (HERE / ".." / "fixtures" / "input" / "results.xlsx").read_bytes()
 data_case("xlsx_truncated", "students", "xlsx", real_xlsx[: len(real_xlsx) // 2], "input.xlsx",
           None, None)
@@ -719,6 +732,7 @@ def main():
            "#   core_code, core_row, core_column   what the core builder (and the bindings) give",
            "#                     for the same rows given as a list of records",
            "#   level = warning   a lint: the file compiles with this warning",
+           "#   message           a piece of text the error's message must contain",
            "#   with_shipped      compile after the shipped rules in rules/",
            "#   procedure, mapping, encoding, max_rows_per_table, max_subjects   load options",
            f"# Counts by kind: {json.dumps(kinds, sort_keys=True)}; total {len(cases)}.",

@@ -10,6 +10,10 @@ use super::detect;
 use super::error::{ErrorKind, InputError, Location};
 use super::{Row, Source};
 
+/// The most a workbook may unpack to (the sizes its zip directory declares), so that a small
+/// file cannot make calamine unpack gigabytes of XML (a "zip bomb").
+pub(crate) const MAX_UNPACKED_BYTES: u64 = 256 << 20;
+
 /// A sheet read into memory.
 pub(crate) struct Sheet {
     pub name: String,
@@ -41,12 +45,45 @@ pub(crate) fn read(source: &Source, file: &str, sheet: Option<&str>) -> Result<S
     }
     match source {
         Source::Path(path) => {
-            let file_handle = std::fs::File::open(path)
-                .map_err(|e| InputError::io(loc(), "cannot open the file", e))?;
-            read_workbook(std::io::BufReader::new(file_handle), file, sheet)
+            let open = || {
+                std::fs::File::open(path)
+                    .map(std::io::BufReader::new)
+                    .map_err(|e| InputError::io(loc(), "cannot open the file", e))
+            };
+            check_unpacked_size(open()?, file)?;
+            read_workbook(open()?, file, sheet)
         }
-        Source::Bytes(bytes) => read_workbook(std::io::Cursor::new(bytes.clone()), file, sheet),
+        Source::Bytes(bytes) => {
+            check_unpacked_size(std::io::Cursor::new(bytes.clone()), file)?;
+            read_workbook(std::io::Cursor::new(bytes.clone()), file, sheet)
+        }
     }
+}
+
+/// Fails when the zip directory declares more than [`MAX_UNPACKED_BYTES`] in all. A zip that
+/// cannot be read here is left to calamine, which says what is wrong with it.
+fn check_unpacked_size<RS: Read + Seek>(rs: RS, file: &str) -> Result<(), InputError> {
+    let Ok(mut archive) = zip::ZipArchive::new(rs) else {
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        if let Ok(entry) = archive.by_index_raw(i) {
+            total = total.saturating_add(entry.size());
+        }
+    }
+    if total > MAX_UNPACKED_BYTES {
+        return Err(InputError::new(
+            ErrorKind::Xlsx,
+            Location::file(file),
+            format!(
+                "the workbook unpacks to {} MiB, more than the {} MiB oko reads; split it or save the sheet as CSV",
+                total >> 20,
+                MAX_UNPACKED_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn read_workbook<RS: Read + Seek>(
