@@ -487,13 +487,16 @@ def rules_case(name, text, code, at=None, nth=0, ext="toml", offset=0, **extra):
 
 
 # TOML syntax
-rules_case("toml_unclosed_array", HEAD + "years = [\"2025/26\"\n", "rule.syntax")
-rules_case("toml_unterminated_string", HEAD + 'id2 = "open\n', "rule.syntax")
-rules_case("toml_duplicate_key", HEAD + 'id = "again"\n', "rule.syntax")
-rules_case("toml_bad_escape", HEAD + 'description = { ru = "\\q", en = "" }\n', "rule.syntax")
-rules_case("toml_key_without_value", HEAD + "years =\n", "rule.syntax")
+rules_case("toml_unclosed_array", HEAD + "years = [\"2025/26\"\n", "rule.syntax",
+           at='years = ["2025/26"', offset=18)
+rules_case("toml_unterminated_string", HEAD + 'id2 = "open\n', "rule.syntax",
+           at='"open', offset=5)
+rules_case("toml_duplicate_key", HEAD + 'id = "again"\n', "rule.syntax", at='id = "again"')
+rules_case("toml_bad_escape", HEAD + 'description = { ru = "\\q", en = "" }\n', "rule.syntax",
+           at="q\"")
+rules_case("toml_key_without_value", HEAD + "years =\n", "rule.syntax", at="years =", offset=7)
 rules_case("toml_deep_nesting", HEAD + "x = " + "[" * 3000 + "]" * 3000 + "\n", "rule.syntax")
-rules_case("toml_control_char", HEAD.replace('"d"', '"d\x01"'), "rule.syntax")
+rules_case("toml_control_char", HEAD.replace('"d"', '"d\x01"'), "rule.syntax", at="\x01")
 # JSON syntax
 JHEAD = {"schema_version": 1, "id": "bad", "version": "1", "title": {"ru": "т", "en": "t"},
          "source": {"document": "d"}}
@@ -511,10 +514,11 @@ rules_case("schema_unknown_rule_field",
 rules_case("schema_wrong_type_version", HEAD.replace("schema_version = 1",
                                                      'schema_version = "1"'),
            "rule.schema", at='"1"')
-rules_case("schema_missing_id", HEAD.replace('id = "bad"\n', ""), "rule.schema")
+rules_case("schema_missing_id", HEAD.replace('id = "bad"\n', ""), "rule.schema",
+           at="schema_version")
 rules_case("schema_rules_not_array", HEAD + 'rules = "all"\n', "rule.schema", at='"all"')
 rules_case("schema_message_missing_en",
-           rule_file('when = "true"').replace(', en = "m"', ""), "rule.schema")
+           rule_file('when = "true"').replace(', en = "m"', ""), "rule.schema", at='{ ru = "м" }')
 rules_case("schema_band_priority_text",
            HEAD + '[[classifications]]\nid = "c"\ntitle = { ru = "к", en = "c" }\n'
            'level = "school"\nhit_policy = "priority"\n[[classifications.bands]]\n'
@@ -640,7 +644,7 @@ rules_case("expr_argument_round_variable",
            rule_file('when = "round(median_score, median_score) > 0"'), "rule.argument",
            at="median_score)")
 rules_case("expr_depth", rule_file('when = "' + "(" * 70 + "1" + ")" * 70 + ' > 0"'),
-           "limit.expression_depth")
+           "limit.expression_depth", at="(" * 6 + "1", note="at the 65th parenthesis")
 # scales
 SCALE = '[[scales]]\nid = "s"\nmax_score = 10\nbands = [{b}]\n'
 rules_case("scale_gap", HEAD + SCALE.format(
@@ -657,7 +661,8 @@ rules_case("items_values",
            rule_file('when = "true"\nvalues = { ' + ", ".join(
                f'v{i} = "1"' for i in range(101)) + " }"), "limit.items", at="{ v0")
 rules_case("items_bands", HEAD + CLASSIF + "".join(
-    BAND.format(l=f"b{i}", w="true") for i in range(101)), "limit.items")
+    BAND.format(l=f"b{i}", w="true") for i in range(101)), "limit.items",
+    at="[[classifications.bands]]")
 rules_case("message_too_long",
            rule_file('when = "true"').replace('ru = "м"', 'ru = "' + "м" * 9000 + '"'),
            "limit.message", at='"ммм')
