@@ -159,6 +159,14 @@ pub fn expr(data: &[u8]) {
 /// byte picks the encoding and separator options for CSV.
 pub fn input(data: &[u8], ext: &str) {
     use oko_cli::input::{EncodingOption, ReadOptions, SeparatorOption, read_bytes};
+    if ext == "xlsx" {
+        // The XLSX reader turns a panic inside calamine (arithmetic overflow on a damaged
+        // cell reference, with debug assertions) into `input.xlsx`; libFuzzer's panic hook
+        // would abort before that catch, so use the default hook. A panic that escapes
+        // still aborts (libfuzzer-sys catches it and aborts), so it is still found.
+        static HOOK: std::sync::Once = std::sync::Once::new();
+        HOOK.call_once(|| drop(std::panic::take_hook()));
+    }
     let (opts, bytes) = match (ext, data.split_first()) {
         ("csv", Some((&sel, rest))) => {
             let encoding = match sel & 3 {

@@ -426,6 +426,56 @@ for sig, off in [(b"PK\x03\x04", 22), (b"PK\x01\x02", 24)]:
 data_case("xlsx_zip_bomb", "students", "xlsx", bytes(bomb), "input.xlsx", None, None,
           message="unpacks to 300 MiB",
           note="declared sizes over 256 MiB are refused before unpacking")
+# Found by fuzzing (kept in found/, which this script does not rewrite): a cell reference
+# whose row overflows calamine's arithmetic (a panic with debug assertions).
+emit({"file": "found/xlsx_dimension_overflow.xlsx", "kind": "data-xlsx", "table": "students",
+      "code": "input.xlsx", "note": "fuzz/input_xlsx crash-b35f7180; calamine overflows"})
+
+
+def xlsx(sheet_xml):
+    """A minimal workbook with one sheet."""
+    parts = {
+        "[Content_Types].xml": '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+        '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+        '<Default Extension="xml" ContentType="application/xml"/>'
+        '<Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+        '<Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/>'
+        "</Types>",
+        "_rels/.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/>'
+        "</Relationships>",
+        "xl/workbook.xml": '<?xml version="1.0"?><workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+        'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+        '<sheets><sheet name="students" sheetId="1" r:id="rId1"/></sheets></workbook>',
+        "xl/_rels/workbook.xml.rels": '<?xml version="1.0"?><Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+        '<Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/>'
+        "</Relationships>",
+        "xl/worksheets/sheet1.xml": '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        f"<sheetData>{sheet_xml}</sheetData></worksheet>",
+    }
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for name, text in parts.items():
+            z.writestr(zipfile.ZipInfo(name, date_time=(2025, 1, 1, 0, 0, 0)), text)
+    data = buf.read_bytes()
+    buf.unlink()
+    return data
+
+
+def inline(ref, text):
+    return f'<c r="{ref}" t="inlineStr"><is><t>{text}</t></is></c>'
+
+
+# Two cells at opposite corners of Excel's grid: calamine's dense range would be 17 billion
+# cells; the reader keeps cells sparse and reports the stray value.
+data_case("xlsx_far_corner", "students", "xlsx",
+          xlsx('<row r="1">' + inline("A1", "id") + inline("B1", "class") + "</row>"
+               + '<row r="2">' + inline("A2", "P-Секретова") + inline("B2", "C4A") + "</row>"
+               + '<row r="1048576">' + inline("XFD1048576", "Пупкин") + "</row>"),
+          "input.ragged_row", 1048576, None, message="sheet column 16384")
+data_case("xlsx_unknown_class", "students", "xlsx",
+          xlsx('<row r="1">' + inline("B1", "id") + inline("C1", "class") + "</row>"
+               + '<row r="3">' + inline("B3", "P-Секретова") + inline("C3", "C9Z") + "</row>"),
+          "data.unknown_class", 3, "class", note="Excel row numbers survive a blank row 2")
 real_xlsx = (HERE / ".." / "fixtures" / "input" / "results.xlsx").read_bytes()
 data_case("xlsx_truncated", "students", "xlsx", real_xlsx[: len(real_xlsx) // 2], "input.xlsx",
           None, None)
