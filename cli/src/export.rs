@@ -2,6 +2,8 @@
 //! layout `oko evaluate` reads with the `oko` mapping.
 
 use oko::Dataset;
+use oko::privacy::Pseudonymiser;
+use std::borrow::Cow;
 use std::fs::File;
 use std::io::BufWriter;
 use std::path::Path;
@@ -21,8 +23,44 @@ fn opt<T: ToString>(v: Option<T>) -> String {
     v.map(|x| x.to_string()).unwrap_or_default()
 }
 
+/// How to write: ids as they are, or pseudonymised.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ExportOptions<'a> {
+    /// Replace every student id (in students, results and marks) by its pseudonym.
+    pub pseudonymiser: Option<&'a Pseudonymiser>,
+    /// With a pseudonymiser, replace teacher ids too (teachers, assignments, trainings,
+    /// competency tests).
+    pub teachers: bool,
+}
+
+impl ExportOptions<'_> {
+    fn student<'s>(&self, id: &'s str) -> Cow<'s, str> {
+        match self.pseudonymiser {
+            Some(p) => Cow::Owned(p.pseudonymise(id)),
+            None => Cow::Borrowed(id),
+        }
+    }
+
+    fn teacher<'s>(&self, id: &'s str) -> Cow<'s, str> {
+        match self.pseudonymiser {
+            Some(p) if self.teachers => Cow::Owned(p.pseudonymise(id)),
+            _ => Cow::Borrowed(id),
+        }
+    }
+}
+
 /// Writes every table of `ds` into `dir`.
 pub fn write_dataset(ds: &Dataset, dir: &Path) -> Result<(), Box<dyn std::error::Error>> {
+    write_dataset_with(ds, dir, &ExportOptions::default())
+}
+
+/// Writes every table of `ds` into `dir`, with student (and teacher) ids pseudonymised when
+/// `options` say so.
+pub fn write_dataset_with(
+    ds: &Dataset,
+    dir: &Path,
+    options: &ExportOptions<'_>,
+) -> Result<(), Box<dyn std::error::Error>> {
     std::fs::create_dir_all(dir)?;
     let mut w = open(dir, "municipalities.csv", &["id", "name"])?;
     for m in ds.municipalities() {
@@ -60,7 +98,7 @@ pub fn write_dataset(ds: &Dataset, dir: &Path) -> Result<(), Box<dyn std::error:
     let mut w = open(dir, "teachers.csv", &["id", "school", "category"])?;
     for t in ds.teachers() {
         w.write_record([
-            &t.id,
+            &*options.teacher(&t.id),
             &ds.schools()[t.school as usize].id,
             &opt(t.category.as_ref()),
         ])?;
@@ -70,7 +108,7 @@ pub fn write_dataset(ds: &Dataset, dir: &Path) -> Result<(), Box<dyn std::error:
     let mut w = open(dir, "assignments.csv", &["teacher", "class", "subject"])?;
     for a in ds.assignments() {
         w.write_record([
-            &ds.teachers()[a.teacher as usize].id,
+            &*options.teacher(&ds.teachers()[a.teacher as usize].id),
             &ds.classes()[a.class as usize].id,
             ds.subjects().name(a.subject),
         ])?;
@@ -97,7 +135,7 @@ pub fn write_dataset(ds: &Dataset, dir: &Path) -> Result<(), Box<dyn std::error:
                 .and_then(|v| v.as_str().map(str::to_owned))
         });
         w.write_record([
-            st.id(i as u32),
+            &*options.student(st.id(i as u32)),
             &ds.classes()[st.class()[i] as usize].id,
             &opt(st.attestat()[i]),
             &opt(st.honours()[i]),
@@ -172,7 +210,7 @@ pub fn write_dataset(ds: &Dataset, dir: &Path) -> Result<(), Box<dyn std::error:
             tasks.push_str(&s.to_string());
         }
         w.write_record([
-            st.id(student),
+            &*options.student(st.id(student)),
             &ds.procedures()[r.procedure()[i] as usize].id,
             if written_elsewhere {
                 &ds.classes()[class as usize].id
@@ -195,7 +233,7 @@ pub fn write_dataset(ds: &Dataset, dir: &Path) -> Result<(), Box<dyn std::error:
     )?;
     for i in 0..m.len() {
         w.write_record([
-            st.id(m.student()[i]),
+            &*options.student(st.id(m.student()[i])),
             ds.subjects().name(m.subject()[i]),
             &m.year(i).to_string(),
             &m.period(i).as_text(),
@@ -211,7 +249,7 @@ pub fn write_dataset(ds: &Dataset, dir: &Path) -> Result<(), Box<dyn std::error:
     )?;
     for t in ds.trainings() {
         w.write_record([
-            &ds.teachers()[t.teacher as usize].id,
+            &*options.teacher(&ds.teachers()[t.teacher as usize].id),
             &t.date.to_string(),
             &t.topic,
             &t.assessment.to_string(),
@@ -226,7 +264,7 @@ pub fn write_dataset(ds: &Dataset, dir: &Path) -> Result<(), Box<dyn std::error:
     )?;
     for c in ds.competency_tests() {
         w.write_record([
-            &ds.teachers()[c.teacher as usize].id,
+            &*options.teacher(&ds.teachers()[c.teacher as usize].id),
             &c.date.to_string(),
             ds.subjects().name(c.subject),
             &c.score.to_string(),

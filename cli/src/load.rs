@@ -764,9 +764,11 @@ fn plan(
     // by its header; in other tables unmapped columns are not read.
     if table == TableName::Schools {
         let core: Vec<&str> = oko::columns_of(table).iter().map(|c| c.name).collect();
+        // A set, not a scan of the names so far: a file may have 100 000 columns.
+        let mut seen: std::collections::HashSet<String> = p.names.iter().cloned().collect();
         for u in map.unmapped() {
             let name = u.header.trim();
-            if core.contains(&name) || p.names.iter().any(|n| n == name) {
+            if core.contains(&name) || !seen.insert(name.to_owned()) {
                 continue;
             }
             p.names.push(name.to_owned());
@@ -935,7 +937,7 @@ fn load_table(
     }
     // Headers of every column not read: unmapped, or mapped to a name the core ignores.
     let core_ignored = core_ignored.unwrap_or_default();
-    let read: Vec<usize> = plan
+    let read: std::collections::HashSet<usize> = plan
         .names
         .iter()
         .zip(&plan.feeds)
@@ -995,15 +997,17 @@ fn missing_column(
     constants: &[&Constant],
 ) -> LoadError {
     let column = e.location.column;
-    let mut message = format!(
-        "{}; the file's columns map to {}",
-        e.kind.describe(),
-        if names.is_empty() {
+    let mut message = e.kind.describe().to_owned();
+    // The columns offered help with a missing one; for a limit (say 100 000 columns) they
+    // would only make the message huge.
+    if e.kind == oko::DataErrorKind::MissingColumn {
+        message.push_str("; the file's columns map to ");
+        message.push_str(&if names.is_empty() {
             "none".to_owned()
         } else {
             names.join(", ")
-        }
-    );
+        });
+    }
     if e.location.table == TableName::Results && column == "procedure" && constants.is_empty() {
         message.push_str("; give the procedure of every row with --procedure ID");
     }
@@ -1015,7 +1019,7 @@ fn missing_column(
         table: e.location.table,
         file: file.to_owned(),
         row: None,
-        column: Some(column.to_owned()),
+        column: Some(column.to_owned()).filter(|c| !c.is_empty()),
         first_row: None,
         message,
     }))

@@ -124,6 +124,18 @@ pub enum DataErrorKind {
     DuplicateMark,
     /// A table is larger than the configured limit.
     TooManyRows,
+    /// An id or reference (or a subject) is longer than the configured limit.
+    IdTooLong,
+    /// A text cell is longer than the configured limit.
+    CellTooLong,
+    /// A table has more columns than the configured limit (row 0).
+    TooManyColumns,
+    /// More distinct subjects than the configured limit.
+    TooManySubjects,
+    /// More scopes (procedures plus internal-mark periods) than the configured limit.
+    TooManyScopes,
+    /// The dataset would need more (scope × class) cells than the configured limit (row 0).
+    TooManyClassScopes,
 }
 
 impl DataErrorKind {
@@ -149,6 +161,12 @@ impl DataErrorKind {
             Self::DuplicateResult => "data.duplicate_result",
             Self::DuplicateMark => "data.duplicate_mark",
             Self::TooManyRows => "limit.rows",
+            Self::IdTooLong => "limit.id_length",
+            Self::CellTooLong => "limit.cell_size",
+            Self::TooManyColumns => "limit.columns",
+            Self::TooManySubjects => "limit.subjects",
+            Self::TooManyScopes => "limit.scopes",
+            Self::TooManyClassScopes => "limit.class_scopes",
         }
     }
 
@@ -179,6 +197,16 @@ impl DataErrorKind {
                 "this student already has a mark for this subject, year and period"
             }
             Self::TooManyRows => "the table has more rows than the configured limit",
+            Self::IdTooLong => "the id is longer than the configured limit",
+            Self::CellTooLong => "the cell is longer than the configured limit",
+            Self::TooManyColumns => "the table has more columns than the configured limit",
+            Self::TooManySubjects => "more distinct subjects than the configured limit",
+            Self::TooManyScopes => {
+                "more procedures and internal-mark periods than the configured limit"
+            }
+            Self::TooManyClassScopes => {
+                "more (procedure or mark period) × class combinations than the configured limit"
+            }
         }
     }
 }

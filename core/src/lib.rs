@@ -6,6 +6,7 @@
 mod aggregate;
 mod dataset;
 mod date;
+mod debug;
 mod error;
 pub mod expr;
 mod generate;
@@ -16,6 +17,7 @@ mod mark;
 mod muko;
 pub mod objectivity;
 mod pairing;
+pub mod privacy;
 mod procedure;
 mod profiles;
 pub mod rules;
@@ -25,6 +27,8 @@ pub mod stats;
 
 pub use dataset::*;
 pub use date::Date;
+#[cfg(feature = "debug-panic")]
+pub use debug::DEBUG_PANIC_MUNICIPALITY;
 pub use error::{DataError, DataErrorKind, DataErrors, Location, TableName};
 pub use ids::Interner;
 pub use mark::{Mark, MarkValue};

@@ -1,7 +1,8 @@
 //! `oko generate`: write a synthetic district or region as CSV files.
 
 use crate::Failure;
-use oko_cli::export::write_dataset;
+use oko::privacy::Pseudonymiser;
+use oko_cli::export::{ExportOptions, write_dataset_with};
 use std::path::PathBuf;
 
 /// Options of `oko generate`.
@@ -25,6 +26,25 @@ pub struct Args {
     /// Override the number of municipalities.
     #[arg(long)]
     municipalities: Option<u32>,
+    /// Write student ids pseudonymised (HMAC-SHA256 with the key in this file, first 16 hex
+    /// characters) in every table and in the ground truth. The file's bytes are the key
+    /// (a trailing newline is dropped); at least 16 bytes. Keep it secret: with it, anyone
+    /// can check a guessed id.
+    #[arg(long, value_name = "FILE")]
+    pseudonymise_key_file: Option<PathBuf>,
+    /// With --pseudonymise-key-file, pseudonymise teacher ids too.
+    #[arg(long, requires = "pseudonymise_key_file")]
+    pseudonymise_teachers: bool,
+}
+
+/// The pseudonymiser of a key file: its bytes without a trailing newline.
+fn pseudonymiser(path: &PathBuf) -> Result<Pseudonymiser, Failure> {
+    let mut key = std::fs::read(path)
+        .map_err(|e| Failure::with_code(2, format!("reading the key file: {}", e.kind())))?;
+    while key.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        key.pop();
+    }
+    Pseudonymiser::new(&key).map_err(|e| Failure::with_code(2, e.to_string()))
 }
 
 /// Runs the command.
@@ -48,9 +68,28 @@ pub fn run(a: Args) -> Result<(), Failure> {
     if let Some(m) = a.municipalities {
         config.municipalities = m;
     }
-    let g = oko::generate(&config);
-    write_dataset(&g.dataset, &a.out)
+    let p = a
+        .pseudonymise_key_file
+        .as_ref()
+        .map(pseudonymiser)
+        .transpose()?;
+    let mut g = oko::generate(&config);
+    let options = ExportOptions {
+        pseudonymiser: p.as_ref(),
+        teachers: a.pseudonymise_teachers,
+    };
+    write_dataset_with(&g.dataset, &a.out, &options)
         .map_err(|e| Failure::internal(format!("writing {}: {e}", a.out.display())))?;
+    if let Some(p) = &p {
+        for id in &mut g.truth.students_at_risk {
+            *id = p.pseudonymise(id);
+        }
+        if a.pseudonymise_teachers {
+            for id in &mut g.truth.teachers_with_deficit {
+                *id = p.pseudonymise(id);
+            }
+        }
+    }
     let truth =
         serde_json::to_string_pretty(&g.truth).map_err(|e| Failure::internal(e.to_string()))?;
     std::fs::write(a.out.join("ground_truth.json"), truth)

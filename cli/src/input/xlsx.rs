@@ -1,7 +1,9 @@
 //! XLSX workbooks through calamine: one sheet into rows of display text.
 
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 use std::io::{Read, Seek};
+use std::panic::AssertUnwindSafe;
 
 use calamine::{Data, Reader, Xlsx, XlsxError};
 
@@ -9,6 +11,13 @@ use super::cell::format_spreadsheet_number;
 use super::detect;
 use super::error::{ErrorKind, InputError, Location};
 use super::{Row, Source};
+
+/// The most a workbook may unpack to (the sizes its zip directory declares), so that a small
+/// file cannot make calamine unpack gigabytes of XML (a "zip bomb").
+pub(crate) const MAX_UNPACKED_BYTES: u64 = 256 << 20;
+
+/// The most cells (data rows × header width) a sheet may have.
+pub(crate) const MAX_SHEET_CELLS: u64 = 1 << 26;
 
 /// A sheet read into memory.
 pub(crate) struct Sheet {
@@ -41,12 +50,45 @@ pub(crate) fn read(source: &Source, file: &str, sheet: Option<&str>) -> Result<S
     }
     match source {
         Source::Path(path) => {
-            let file_handle = std::fs::File::open(path)
-                .map_err(|e| InputError::io(loc(), "cannot open the file", e))?;
-            read_workbook(std::io::BufReader::new(file_handle), file, sheet)
+            let open = || {
+                std::fs::File::open(path)
+                    .map(std::io::BufReader::new)
+                    .map_err(|e| InputError::io(loc(), "cannot open the file", e))
+            };
+            check_unpacked_size(open()?, file)?;
+            read_workbook(open()?, file, sheet)
         }
-        Source::Bytes(bytes) => read_workbook(std::io::Cursor::new(bytes.clone()), file, sheet),
+        Source::Bytes(bytes) => {
+            check_unpacked_size(std::io::Cursor::new(bytes.clone()), file)?;
+            read_workbook(std::io::Cursor::new(bytes.clone()), file, sheet)
+        }
     }
+}
+
+/// Fails when the zip directory declares more than [`MAX_UNPACKED_BYTES`] in all. A zip that
+/// cannot be read here is left to calamine, which says what is wrong with it.
+fn check_unpacked_size<RS: Read + Seek>(rs: RS, file: &str) -> Result<(), InputError> {
+    let Ok(mut archive) = zip::ZipArchive::new(rs) else {
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    for i in 0..archive.len() {
+        if let Ok(entry) = archive.by_index_raw(i) {
+            total = total.saturating_add(entry.size());
+        }
+    }
+    if total > MAX_UNPACKED_BYTES {
+        return Err(InputError::new(
+            ErrorKind::Xlsx,
+            Location::file(file),
+            format!(
+                "the workbook unpacks to {} MiB, more than the {} MiB oko reads; split it or save the sheet as CSV",
+                total >> 20,
+                MAX_UNPACKED_BYTES >> 20
+            ),
+        ));
+    }
+    Ok(())
 }
 
 fn read_workbook<RS: Read + Seek>(
@@ -82,24 +124,32 @@ fn read_workbook<RS: Read + Seek>(
             .cloned()
             .ok_or_else(|| InputError::new(ErrorKind::Xlsx, loc(), "the workbook has no sheets"))?,
     };
-    let range = workbook
-        .worksheet_range(&name)
-        .map_err(|e| xlsx_error(file, &e))?;
+    let cells = sheet_cells(&mut workbook, &name, file)?;
     let sheet_loc = || Location::file(file);
-    let Some((start_row, _start_col)) = range.start() else {
+    // The sheet's cells as calamine's range would anchor them: columns counted from the
+    // leftmost cell of the sheet, rows in order. Kept sparse: a workbook with one cell in A1
+    // and one in XFD1048576 must not make a dense grid of 17 billion cells.
+    let Some(min_col) = cells.values().flatten().map(|(c, _)| *c).min() else {
         return Err(InputError::new(
             ErrorKind::Empty,
             sheet_loc(),
             format!("the sheet {name:?} is empty: no header row"),
         ));
     };
-    let mut rows_iter = range.rows().enumerate();
-    let mut headers = Vec::new();
-    for (_, cells) in rows_iter.by_ref() {
-        if cells.iter().all(is_blank) {
+    let mut rows_iter = cells.into_iter();
+    let mut headers: Vec<String> = Vec::new();
+    for (_, row_cells) in rows_iter.by_ref() {
+        if row_cells.iter().all(|(_, t)| t.trim().is_empty()) {
             continue;
         }
-        headers = cells.iter().map(|c| format_cell(c).into_owned()).collect();
+        let width = row_cells
+            .iter()
+            .map(|(c, _)| (c - min_col) as usize + 1)
+            .max();
+        headers = vec![String::new(); width.unwrap_or(0)];
+        for (c, text) in row_cells {
+            headers[(c - min_col) as usize] = text;
+        }
         while headers.last().is_some_and(String::is_empty) {
             headers.pop();
         }
@@ -113,28 +163,44 @@ fn read_workbook<RS: Read + Seek>(
         ));
     }
     let width = headers.len();
-    let mut rows = Vec::with_capacity(range.height().saturating_sub(1));
-    for (i, cells) in rows_iter {
-        if cells.iter().all(is_blank) {
+    if (rows_iter.len() as u64).saturating_mul(width as u64) > MAX_SHEET_CELLS {
+        return Err(InputError::new(
+            ErrorKind::Xlsx,
+            sheet_loc(),
+            format!(
+                "the sheet {name:?} has more than {MAX_SHEET_CELLS} cells under its header; split it or save it as CSV"
+            ),
+        ));
+    }
+    let mut rows = Vec::with_capacity(rows_iter.len());
+    for (r, row_cells) in rows_iter {
+        if row_cells.iter().all(|(_, t)| t.trim().is_empty()) {
             continue;
         }
-        let number = u64::from(start_row) + i as u64 + 1;
-        if let Some(extra) = cells.iter().skip(width).position(|c| !is_blank(c)) {
+        let number = u64::from(r) + 1;
+        if let Some(extra) = row_cells
+            .iter()
+            .filter(|(c, t)| (c - min_col) as usize >= width && !t.trim().is_empty())
+            .map(|(c, _)| (c - min_col) as usize)
+            .min()
+        {
             return Err(InputError::new(
                 ErrorKind::RaggedRow,
                 Location::file(file).at_row(number),
                 format!(
                     "a value in sheet column {} past the last header (the header has {width} columns)",
-                    width + extra + 1
+                    extra + 1
                 ),
             ));
         }
-        let mut row = Row::with_capacity(number, width, 8 * width);
-        for c in cells.iter().take(width) {
-            row.push(&format_cell(c));
+        // As calamine's ranges, a cell written twice keeps its last value.
+        let mut line: Vec<&str> = vec![""; width];
+        for (c, text) in &row_cells {
+            line[(c - min_col) as usize] = text;
         }
-        for _ in cells.len()..width {
-            row.push("");
+        let mut row = Row::with_capacity(number, width, 8 * width);
+        for text in &line {
+            row.push(text);
         }
         rows.push(row);
     }
@@ -145,11 +211,43 @@ fn read_workbook<RS: Read + Seek>(
     })
 }
 
-fn is_blank(cell: &Data) -> bool {
-    match cell {
-        Data::Empty => true,
-        Data::String(s) => s.trim().is_empty(),
-        _ => false,
+/// Every cell of a sheet with a value, as display text, by row then column (0-based, as
+/// the sheet numbers them). A panic inside calamine (a cell reference that overflows its
+/// arithmetic, say) is a damaged workbook, not a crash.
+fn sheet_cells<RS: Read + Seek>(
+    workbook: &mut Xlsx<RS>,
+    name: &str,
+    file: &str,
+) -> Result<BTreeMap<u32, Vec<(u32, String)>>, InputError> {
+    let read = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        let mut cells: BTreeMap<u32, Vec<(u32, String)>> = BTreeMap::new();
+        let mut reader = match workbook.worksheet_cells_reader(name) {
+            Ok(reader) => reader,
+            // A chart or dialog sheet has no cells (calamine's ranges treat it so too).
+            Err(XlsxError::NotAWorksheet(_)) => return Ok(cells),
+            Err(e) => return Err(e),
+        };
+        while let Some(cell) = reader.next_cell()? {
+            let (r, c) = cell.get_position();
+            let value = Data::from(cell.get_value().clone());
+            if value == Data::Empty {
+                continue;
+            }
+            cells
+                .entry(r)
+                .or_default()
+                .push((c, format_cell(&value).into_owned()));
+        }
+        Ok(cells)
+    }));
+    match read {
+        Ok(Ok(cells)) => Ok(cells),
+        Ok(Err(e)) => Err(xlsx_error(file, &e)),
+        Err(_) => Err(InputError::new(
+            ErrorKind::Xlsx,
+            Location::file(file),
+            "the workbook is damaged (a sheet could not be read)",
+        )),
     }
 }
 

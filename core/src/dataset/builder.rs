@@ -20,15 +20,33 @@ pub enum Policy {
     Lenient,
 }
 
-/// Size limits for untrusted data, on by default.
+/// Size limits for untrusted data, on by default. Each has its own `limit.*` code (see
+/// [`DataErrorKind`]); the defaults leave room for a whole region (the `region` preset of
+/// the generator needs a tenth of each) while keeping memory and time bounded.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Limits {
-    /// Most rows in one table.
+    /// Most rows in one table (`limit.rows`).
     pub max_rows_per_table: u64,
-    /// Most tasks in one procedure.
+    /// Most tasks in one procedure (`data.task_scores`).
     pub max_tasks: usize,
     /// Most errors kept in detail (the count is always exact).
     pub max_errors_kept: usize,
+    /// Longest id, reference or subject, in bytes after trimming (`limit.id_length`).
+    pub max_id_bytes: usize,
+    /// Longest text cell given to [`DatasetBuilder::add_table`], in bytes
+    /// (`limit.cell_size`).
+    pub max_cell_bytes: usize,
+    /// Most columns of one table given to [`DatasetBuilder::add_table`] (`limit.columns`).
+    pub max_columns: usize,
+    /// Most distinct subjects (`limit.subjects`).
+    pub max_subjects: usize,
+    /// Most scopes: procedures plus distinct (subject, year, period) of internal marks
+    /// (`limit.scopes`). Evaluation pairs scopes with last year's, so keep this moderate.
+    pub max_scopes: usize,
+    /// Most (scope × class) cells the aggregation's dense lookup tables may need: procedures
+    /// × classes, plus internal-mark periods × classes, plus subjects × years × periods
+    /// (`limit.class_scopes`, checked by [`DatasetBuilder::build`]).
+    pub max_class_scope_cells: u64,
 }
 
 impl Default for Limits {
@@ -37,9 +55,18 @@ impl Default for Limits {
             max_rows_per_table: 100_000_000,
             max_tasks: 200,
             max_errors_kept: 100_000,
+            max_id_bytes: 256,
+            max_cell_bytes: 64 * 1024,
+            max_columns: 1_000,
+            max_subjects: 1_000,
+            max_scopes: 10_000,
+            max_class_scope_cells: 1 << 26,
         }
     }
 }
+
+/// Periods of internal marks the aggregation's dense key reserves room for.
+const MARK_PERIODS: u64 = 21;
 
 /// Builds a [`Dataset`], validating each row as it arrives.
 ///
@@ -168,7 +195,39 @@ impl DatasetBuilder {
         if id.trim().is_empty() {
             return Err(self.fail(table, row, column, DataErrorKind::EmptyId));
         }
+        if id.trim().len() > self.limits.max_id_bytes {
+            return Err(self.fail(table, row, column, DataErrorKind::IdTooLong));
+        }
         Ok(())
+    }
+
+    /// The limits in force.
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    /// Interns a subject, checking its length and the number of distinct subjects.
+    fn subject(
+        &mut self,
+        (table, row, column): (TableName, u64, &'static str),
+        subject: &str,
+    ) -> Result<u32, DataError> {
+        let s = subject.trim();
+        if s.len() > self.limits.max_id_bytes {
+            return Err(self.fail(table, row, column, DataErrorKind::IdTooLong));
+        }
+        if let Some(i) = self.ds.subjects.get(s) {
+            return Ok(i);
+        }
+        if self.ds.subjects.len() >= self.limits.max_subjects {
+            return Err(self.fail(table, row, column, DataErrorKind::TooManySubjects));
+        }
+        Ok(self.ds.subjects.intern(s))
+    }
+
+    /// Scopes so far: procedures plus distinct internal-mark periods.
+    fn scopes(&self) -> usize {
+        self.ds.procedures.len() + self.seen_marks.len()
     }
 
     fn lookup(
@@ -180,6 +239,9 @@ impl DatasetBuilder {
     ) -> Result<u32, DataError> {
         if id.trim().is_empty() {
             return Err(self.fail(table, row, column, DataErrorKind::EmptyId));
+        }
+        if id.trim().len() > self.limits.max_id_bytes {
+            return Err(self.fail(table, row, column, DataErrorKind::IdTooLong));
         }
         match ids(&self.ds).get(id) {
             Some(i) => Ok(i),
@@ -322,7 +384,7 @@ impl DatasetBuilder {
         if r.subject.trim().is_empty() {
             return Err(self.fail(t, row, "subject", DataErrorKind::MissingValue));
         }
-        let subject = self.ds.subjects.intern(r.subject.trim());
+        let subject = self.subject((t, row, "subject"), &r.subject)?;
         self.ds.assignments.push(Assignment {
             teacher,
             class,
@@ -385,7 +447,10 @@ impl DatasetBuilder {
         {
             return Err(self.fail(t, row, "tasks", DataErrorKind::TaskScores));
         }
-        let subject = self.ds.subjects.intern(r.subject.trim());
+        if self.scopes() >= self.limits.max_scopes {
+            return Err(self.fail(t, row, "id", DataErrorKind::TooManyScopes));
+        }
+        let subject = self.subject((t, row, "subject"), &r.subject)?;
         self.ds.procedure_ids.intern(&r.id);
         self.ds.procedure_subject.push(subject);
         self.ds.procedures.push(r);
@@ -512,8 +577,11 @@ impl DatasetBuilder {
             }
             None => return Err(self.fail(t, row, "mark", DataErrorKind::InvalidValue)),
         };
-        let subject = self.ds.subjects.intern(r.subject.trim());
+        let subject = self.subject((t, row, "subject"), r.subject)?;
         let key = (subject, r.year.0, r.period.code());
+        if !self.seen_marks.contains_key(&key) && self.scopes() >= self.limits.max_scopes {
+            return Err(self.fail(t, row, "period", DataErrorKind::TooManyScopes));
+        }
         if test_and_set(self.seen_marks.entry(key).or_default(), student) {
             return Err(self.fail(t, row, "student", DataErrorKind::DuplicateMark));
         }
@@ -561,7 +629,7 @@ impl DatasetBuilder {
         if r.score > r.max_score {
             return Err(self.fail(t, row, "score", DataErrorKind::ScoreAboveMax));
         }
-        let subject = self.ds.subjects.intern(r.subject.trim());
+        let subject = self.subject((t, row, "subject"), &r.subject)?;
         self.ds.competency_tests.push(CompetencyTest {
             teacher,
             date: r.date,
@@ -606,6 +674,24 @@ impl DatasetBuilder {
         Ok(())
     }
 
+    /// The cells the aggregation's dense tables need (see
+    /// [`Limits::max_class_scope_cells`]), saturating.
+    fn class_scope_cells(&self) -> u64 {
+        let classes = self.ds.classes.len() as u64;
+        let procedures = self.ds.procedures.len() as u64;
+        let periods = self.seen_marks.len() as u64;
+        let m = &self.ds.marks.year;
+        let years = match (m.iter().min(), m.iter().max()) {
+            (Some(a), Some(b)) => u64::from(b - a) + 1,
+            _ => 0,
+        };
+        let subjects = self.ds.subjects.len() as u64;
+        procedures
+            .saturating_mul(classes)
+            .saturating_add(periods.saturating_mul(classes))
+            .saturating_add(subjects.saturating_mul(years).saturating_mul(MARK_PERIODS))
+    }
+
     /// Number of rows rejected so far.
     pub fn error_count(&self) -> u64 {
         self.error_count
@@ -613,7 +699,27 @@ impl DatasetBuilder {
 
     /// Finishes the dataset. Strict: fails with every error when any row was bad.
     /// Lenient: succeeds, and [`Dataset::rejected`] lists each skipped row.
+    ///
+    /// Either policy fails with `limit.class_scopes` when the aggregation would need more
+    /// (scope × class) cells than [`Limits::max_class_scope_cells`].
     pub fn build(mut self) -> Result<Dataset, DataErrors> {
+        if self.class_scope_cells() > self.limits.max_class_scope_cells {
+            let e = DataError {
+                kind: DataErrorKind::TooManyClassScopes,
+                location: Location {
+                    table: TableName::Procedures,
+                    row: 0,
+                    column: "",
+                },
+                first_row: None,
+            };
+            self.errors.insert(0, e);
+            self.error_count += 1;
+            self.errors.sort_by_key(|e| e.location);
+            return Err(DataErrors {
+                errors: self.errors,
+            });
+        }
         self.errors.sort_by_key(|e| e.location);
         if self.policy == Policy::Strict && self.error_count > 0 {
             return Err(DataErrors {

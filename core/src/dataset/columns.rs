@@ -370,8 +370,15 @@ fn parse_tasks(s: &str) -> Option<Vec<Task>> {
         .collect()
 }
 
+/// Most distinct context-column names kept for error locations per process.
+const MAX_STATIC_NAMES: usize = 4096;
+/// Longest context-column name kept for error locations, in bytes.
+const MAX_STATIC_NAME_BYTES: usize = 256;
+
 /// A `'static` copy of a context column's name for error locations. Each distinct name is
-/// allocated once per process, so repeated uploads do not grow memory.
+/// allocated once per process, so repeated uploads do not grow memory; past
+/// [`MAX_STATIC_NAMES`] names (or for a name longer than [`MAX_STATIC_NAME_BYTES`]) the
+/// location says `context`, so that uploads with ever new headers cannot grow it either.
 fn static_name(name: &str) -> &'static str {
     use std::collections::HashSet;
     use std::sync::{Mutex, OnceLock};
@@ -382,6 +389,9 @@ fn static_name(name: &str) -> &'static str {
         .unwrap_or_else(|e| e.into_inner());
     if let Some(n) = names.get(name) {
         return n;
+    }
+    if names.len() >= MAX_STATIC_NAMES || name.len() > MAX_STATIC_NAME_BYTES {
+        return "context";
     }
     let leaked: &'static str = Box::leak(name.to_owned().into_boxed_str());
     names.insert(leaked);
@@ -401,6 +411,24 @@ fn task_columns(names: &[String]) -> Vec<usize> {
         .collect();
     cols.sort();
     cols.into_iter().map(|(_, i)| i).collect()
+}
+
+/// The first column of a row whose text is longer than `max` bytes.
+fn oversized_cell(
+    b: &Bound<'_>,
+    row: usize,
+    context: &[(usize, &'static str)],
+    tasks: &[usize],
+    max: usize,
+) -> Option<&'static str> {
+    let long = |c: usize| matches!(b.src.cell(row, c), Cell::Str(s) if s.len() > max);
+    b.specs
+        .iter()
+        .zip(&b.index)
+        .find(|(_, i)| i.is_some_and(long))
+        .map(|(s, _)| s.name)
+        .or_else(|| context.iter().find(|(c, _)| long(*c)).map(|(_, n)| *n))
+        .or_else(|| tasks.iter().any(|&c| long(c)).then_some("task_scores"))
 }
 
 impl DatasetBuilder {
@@ -431,6 +459,17 @@ impl DatasetBuilder {
         src: &dyn TableSource,
     ) -> Result<TableReport, DataError> {
         let names = src.column_names();
+        if names.len() > self.limits().max_columns {
+            return Err(DataError {
+                kind: DataErrorKind::TooManyColumns,
+                location: Location {
+                    table,
+                    row: 0,
+                    column: "",
+                },
+                first_row: None,
+            });
+        }
         let specs = columns_of(table);
         let index: Vec<Option<usize>> = specs
             .iter()
@@ -479,8 +518,13 @@ impl DatasetBuilder {
         };
         let before = self.error_count();
         let mut scores: Vec<u32> = Vec::new();
+        let max_cell = self.limits().max_cell_bytes;
         for row in 0..src.row_count() {
             report.rows += 1;
+            if let Some(column) = oversized_cell(&bound, row, &context, &tasks, max_cell) {
+                self.reject(table, column, DataErrorKind::CellTooLong);
+                continue;
+            }
             let outcome = self.add_bound_row(&bound, row, &context, &tasks, &mut scores);
             if let Err(Bad(column)) = outcome {
                 self.reject(table, column, DataErrorKind::InvalidValue);

@@ -309,6 +309,91 @@ impl Column {
         &self.reasons
     }
 
+    /// Rows `range` as a column of their own, whose reason table holds only the reasons those
+    /// rows use (evaluation runs long frames in windows of rows).
+    pub(crate) fn slice(&self, range: std::ops::Range<usize>) -> Column {
+        let mut map: std::collections::HashMap<u32, u32> = std::collections::HashMap::new();
+        let mut reasons = Vec::new();
+        let codes = self.codes[range.clone()]
+            .iter()
+            .map(|&c| {
+                if c == 0 {
+                    return 0;
+                }
+                *map.entry(c).or_insert_with(|| {
+                    reasons.push(self.reasons[c as usize - 1].clone());
+                    reasons.len() as u32
+                })
+            })
+            .collect();
+        let data = match &self.data {
+            Data::Dec(v) => Data::Dec(v[range].to_vec()),
+            Data::Bool(v) => Data::Bool(v[range].to_vec()),
+            Data::Str(v) => Data::Str(v[range].to_vec()),
+            Data::Null => Data::Null,
+        };
+        Column {
+            ty: self.ty,
+            data,
+            codes,
+            reasons,
+        }
+    }
+
+    /// The parts one after another, as one column of type `ty`, with one reason table
+    /// (each distinct reason once).
+    pub(crate) fn concat(ty: Type, parts: Vec<Column>) -> Column {
+        let rows: usize = parts.iter().map(Column::len).sum();
+        let mut data = match parts
+            .iter()
+            .map(|p| &p.data)
+            .find(|d| !matches!(d, Data::Null))
+        {
+            Some(Data::Dec(_)) => Data::Dec(Vec::with_capacity(rows)),
+            Some(Data::Bool(_)) => Data::Bool(Vec::with_capacity(rows)),
+            Some(Data::Str(_)) => Data::Str(Vec::with_capacity(rows)),
+            Some(Data::Null) | None => Data::Null,
+        };
+        let mut codes = Vec::with_capacity(rows);
+        let mut reasons: Vec<Reason> = Vec::new();
+        let mut index: std::collections::HashMap<Reason, u32> = std::collections::HashMap::new();
+        for part in parts {
+            let n = part.len();
+            // An all-unknown (Null) part contributes placeholders: its rows are all unknown.
+            match (&mut data, part.data) {
+                (Data::Dec(out), Data::Dec(v)) => out.extend(v),
+                (Data::Bool(out), Data::Bool(v)) => out.extend(v),
+                (Data::Str(out), Data::Str(v)) => out.extend(v),
+                (Data::Dec(out), _) => out.extend(std::iter::repeat_n(Decimal::ZERO, n)),
+                (Data::Bool(out), _) => out.extend(std::iter::repeat_n(false, n)),
+                (Data::Str(out), _) => out.extend(std::iter::repeat_n(Arc::from(""), n)),
+                (Data::Null, _) => {}
+            }
+            let local: Vec<u32> = part
+                .reasons
+                .into_iter()
+                .map(|r| {
+                    let next = reasons.len() as u32 + 1;
+                    *index.entry(r.clone()).or_insert_with(|| {
+                        reasons.push(r);
+                        next
+                    })
+                })
+                .collect();
+            codes.extend(
+                part.codes
+                    .iter()
+                    .map(|&c| if c == 0 { 0 } else { local[c as usize - 1] }),
+            );
+        }
+        Column {
+            ty,
+            data,
+            codes,
+            reasons,
+        }
+    }
+
     /// The column repeated (its first row) `rows` times; used to broadcast constants.
     pub(crate) fn broadcast(&self, rows: usize) -> Column {
         let code = self.codes.first().copied().unwrap_or(0);

@@ -138,19 +138,58 @@ pub fn eval(program: &Program, frame: &dyn Frame) -> Result<Column, FrameError> 
         }
         inputs.push(column);
     }
-    let consts: Vec<Column> = program.consts.iter().map(|c| c.broadcast(rows)).collect();
+    if rows <= WINDOW_ROWS {
+        let mut result = run(program, &inputs, rows);
+        result.ty = program.ty;
+        return Ok(result);
+    }
+    // Long frames run in windows of rows, so that memory is bounded by the window whatever
+    // the program holds at once (every argument of `min(a + 1, ..., a + 2000)` is live
+    // together; a million rows of each would be gigabytes). Rows are independent, so the
+    // result is the same.
+    let mut parts = Vec::with_capacity(rows.div_ceil(WINDOW_ROWS));
+    let mut start = 0;
+    while start < rows {
+        let end = (start + WINDOW_ROWS).min(rows);
+        let window: Vec<Column> = inputs.iter().map(|c| c.slice(start..end)).collect();
+        let refs: Vec<&Column> = window.iter().collect();
+        parts.push(run(program, &refs, end - start));
+        start = end;
+    }
+    Ok(Column::concat(program.ty, parts))
+}
+
+/// Rows evaluated at once; longer frames run window by window.
+const WINDOW_ROWS: usize = 4096;
+
+/// Runs the instructions over `rows` rows of `inputs` (already checked against the program).
+fn run(program: &Program, inputs: &[&Column], rows: usize) -> Column {
+    // Constants are one-row columns, broadcast for the instruction that reads them and
+    // dropped after it: memory is the live registers plus one instruction's arguments, not
+    // every constant of the program at once (a sum of 500 terms `(a + k)` would otherwise
+    // hold 500 full columns).
     let mut regs: Vec<Option<Column>> = vec![None; program.regs];
     for ins in &program.instrs {
         let out = {
-            let args: Vec<&Column> = ins
+            let wide: Vec<Option<Column>> = ins
                 .args
                 .iter()
                 .map(|a| match *a {
-                    Operand::Const(i) => &consts[i],
-                    Operand::Input(i) => inputs[i],
-                    Operand::Reg(r) => regs[r]
+                    Operand::Const(i) => Some(program.consts[i].broadcast(rows)),
+                    _ => None,
+                })
+                .collect();
+            let args: Vec<&Column> = ins
+                .args
+                .iter()
+                .zip(&wide)
+                .map(|(a, w)| match (*a, w) {
+                    (_, Some(c)) => c,
+                    (Operand::Input(i), None) => inputs[i],
+                    (Operand::Reg(r), None) => regs[r]
                         .as_ref()
                         .expect("compile frees a register only after its last use"),
+                    (Operand::Const(_), None) => unreachable!("constants are broadcast above"),
                 })
                 .collect();
             exec(ins.op, &args, rows, ins.ty)
@@ -160,11 +199,9 @@ pub fn eval(program: &Program, frame: &dyn Frame) -> Result<Column, FrameError> 
             regs[r] = None;
         }
     }
-    let mut result = match program.result {
-        Operand::Const(i) => consts[i].clone(),
+    match program.result {
+        Operand::Const(i) => program.consts[i].broadcast(rows),
         Operand::Input(i) => inputs[i].clone(),
         Operand::Reg(r) => regs[r].take().expect("the result register is never freed"),
-    };
-    result.ty = program.ty;
-    Ok(result)
+    }
 }

@@ -27,6 +27,11 @@ pub struct RuleLimits {
     pub max_items: usize,
     /// Limits of each expression.
     pub expr: expr::Limits,
+    /// Longest message template of a rule (each language), in bytes (`limit.message`).
+    pub max_message_bytes: usize,
+    /// Most `{placeholders}` in one message template (`limit.message`): each finding fills
+    /// every one of them, so this bounds the work per finding.
+    pub max_placeholders: usize,
 }
 
 impl Default for RuleLimits {
@@ -36,6 +41,8 @@ impl Default for RuleLimits {
             max_rules: 1000,
             max_items: 100,
             expr: expr::Limits::default(),
+            max_message_bytes: 8 * 1024,
+            max_placeholders: 64,
         }
     }
 }
@@ -64,6 +71,8 @@ pub mod codes {
     pub const ITEMS: &str = "limit.items";
     /// Two rulesets set an `[objectivity]` option to different values.
     pub const OPTION_CONFLICT: &str = "rule.option_conflict";
+    /// A message template is longer, or has more placeholders, than allowed.
+    pub const MESSAGE: &str = "limit.message";
 }
 
 /// The `[objectivity]` keys set so far, with the ruleset that set each.
@@ -1191,6 +1200,32 @@ fn compile_rule(
             &path.key("values"),
         );
         return None;
+    }
+    for (text, lang) in [(&r.message.ru, "ru"), (&r.message.en, "en")] {
+        if text.len() > limits.max_message_bytes {
+            ctx.err(
+                codes::MESSAGE,
+                format!(
+                    "the message has {} bytes; the limit is {}",
+                    text.len(),
+                    limits.max_message_bytes
+                ),
+                &path.key("message").key(lang),
+            );
+            return None;
+        }
+        let n = placeholders(text).len();
+        if n > limits.max_placeholders {
+            ctx.err(
+                codes::MESSAGE,
+                format!(
+                    "the message has {n} placeholders; the limit is {}",
+                    limits.max_placeholders
+                ),
+                &path.key("message").key(lang),
+            );
+            return None;
+        }
     }
     let (source, filter) = parse_scope(ctx, &r.scope, RowSource::Procedures, &path.key("scope"));
     let Some(level) = level else {

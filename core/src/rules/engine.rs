@@ -77,6 +77,7 @@ pub fn evaluate(
     ds: &Dataset,
     opts: &EvalOptions,
 ) -> Result<Evaluation, EngineError> {
+    crate::debug::panic_hook(ds);
     let agg = aggregate(
         ds,
         &rules.scales,
