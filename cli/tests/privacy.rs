@@ -70,9 +70,15 @@ fn pseudonymised_export_hides_ids_and_keeps_the_report() {
     // Teachers were not asked for: their ids stay.
     assert!(cells.contains(&ds.teachers()[0].id));
 
-    // The pseudonyms join up: the export loads and evaluates to the same (school-level)
-    // report as the plain export.
-    let rules = compile(&oko_cli::shipped::sources(), &RuleLimits::default()).unwrap();
+    // The pseudonyms join up: the export loads and evaluates to the same report as the plain
+    // export under the rulesets whose output names no student (the student-level ГИА risk
+    // group lists students by id, so its rows would carry the pseudonyms).
+    let sources: Vec<_> = oko_cli::shipped::sources()
+        .into_iter()
+        .filter(|s| !s.name.contains("gia-risk-group"))
+        .collect();
+    assert_eq!(sources.len() + 1, oko_cli::shipped::sources().len());
+    let rules = compile(&sources, &RuleLimits::default()).unwrap();
     let report = |dir: &PathBuf| {
         let (ds, _) = load_dir(dir, &LoadOptions::default()).unwrap();
         let out = evaluate(&rules, &ds, &EvalOptions::default()).unwrap();
