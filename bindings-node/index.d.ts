@@ -168,6 +168,20 @@ export interface CompetencyTestRow {
   max_score: Cell
 }
 
+/** A row of `mukoEvidence`. */
+export interface MukoEvidenceRow {
+  /** school id */
+  school: Cell
+  /** МУКО direction id of the rules (1..9) */
+  direction: Cell
+  /** management-cycle component id: goals, indicators, methods, monitoring, analysis, recommendations, measures, decisions, effectiveness */
+  component: Cell
+  /** present, partial, absent (есть, частично, нет) */
+  status: Cell
+  /** link to the document or page */
+  link?: Cell
+}
+
 /** Tables as arrays of row objects, for `Dataset.fromRows`. Every table is optional. */
 export interface RowTables {
   municipalities?: ReadonlyArray<MunicipalityRow>
@@ -181,6 +195,7 @@ export interface RowTables {
   marks?: ReadonlyArray<MarkRow>
   trainings?: ReadonlyArray<TrainingRow>
   competencyTests?: ReadonlyArray<CompetencyTestRow>
+  mukoEvidence?: ReadonlyArray<MukoEvidenceRow>
 }
 
 /** Tables as objects of columns, for `Dataset.fromColumns`. Every table is optional. */
@@ -196,6 +211,7 @@ export interface ColumnTables {
   marks?: Columns<MarkRow>
   trainings?: Columns<TrainingRow>
   competencyTests?: Columns<CompetencyTestRow>
+  mukoEvidence?: Columns<MukoEvidenceRow>
 }
 
 /** Tables as Arrow IPC bytes (stream or file format), for `Dataset.fromArrowIpc`. Every table is optional. */
@@ -211,6 +227,7 @@ export interface ArrowTables {
   marks?: Uint8Array
   trainings?: Uint8Array
   competencyTests?: Uint8Array
+  mukoEvidence?: Uint8Array
 }
 // END GENERATED TABLES
 
@@ -460,9 +477,9 @@ export interface OkoError extends Error {
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
 /**
- * A validated dataset: entities, procedures, results, marks and teacher records, stored
- * in columns inside oko. Build one with `Dataset.fromRows`, `Dataset.fromColumns`,
- * `Dataset.fromArrowIpc` or `generate`.
+ * A validated dataset: entities, procedures, results, marks, teacher records and МУКО
+ * evidence, stored in columns inside oko. Build one with `Dataset.fromRows`,
+ * `Dataset.fromColumns`, `Dataset.fromArrowIpc` or `generate`.
  *
  * Under the `strict` policy (the default) any bad row fails the build with an error whose
  * `errors` lists every bad row; under `lenient` bad rows are skipped and listed in
@@ -620,6 +637,8 @@ export interface DatasetCounts {
   trainings: number
   /** Competency-test results. */
   competencyTests: number
+  /** МУКО self-evaluation evidence items. */
+  mukoEvidence: number
 }
 
 /**
