@@ -324,7 +324,7 @@ mod tests {
     const BEGIN: &str = "// BEGIN GENERATED TABLES";
     const END: &str = "// END GENERATED TABLES";
 
-    /// The row and table types of `dts-header.d.ts`, from the core's column specs.
+    /// The row and table types of `types.d.ts`, from the core's column specs.
     fn tables_dts() -> String {
         let mut s = String::new();
         for (name, table, row) in TABLES {
@@ -373,12 +373,12 @@ mod tests {
         s.trim_end().to_owned() + "\n"
     }
 
-    /// The table types in `dts-header.d.ts` follow the core's columns. `OKO_BLESS=1`
+    /// The table types in `types.d.ts` follow the core's columns. `OKO_BLESS=1`
     /// rewrites them.
     #[test]
     fn dts_header_tables_are_current() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/dts-header.d.ts");
-        let text = std::fs::read_to_string(path).expect("dts-header.d.ts");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/types.d.ts");
+        let text = std::fs::read_to_string(path).expect("types.d.ts");
         let start = text.find(BEGIN).expect("begin marker");
         let body = start + text[start..].find('\n').expect("marker line") + 1;
         let end = text.find(END).expect("end marker");
@@ -386,9 +386,9 @@ mod tests {
         if text[body..end] != want {
             if std::env::var_os("OKO_BLESS").is_some() {
                 std::fs::write(path, format!("{}{want}{}", &text[..body], &text[end..]))
-                    .expect("write dts-header.d.ts");
+                    .expect("write types.d.ts");
             } else {
-                panic!("dts-header.d.ts is stale: run `OKO_BLESS=1 cargo test -p oko-node`");
+                panic!("types.d.ts is stale: run `OKO_BLESS=1 cargo test -p oko-node`");
             }
         }
     }
