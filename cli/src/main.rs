@@ -15,6 +15,21 @@
 //! | 4 | bad rules (rule files that do not compile) |
 //! | 5 | an input file that cannot be read or mapped (missing, not a table, no such column) |
 
+/// `print!` for commands: a closed standard output (`oko demo | head`) ends the command
+/// quietly instead of panicking. Returns from the enclosing `Result<_, Failure>` function.
+macro_rules! out {
+    ($($arg:tt)*) => {
+        $crate::commands::common::print(format_args!($($arg)*))?
+    };
+}
+
+/// `println!` with the behaviour of [`out!`].
+macro_rules! outln {
+    ($($arg:tt)*) => {
+        $crate::commands::common::print(format_args!("{}\n", format_args!($($arg)*)))?
+    };
+}
+
 mod commands;
 
 use clap::{Parser, Subcommand};
@@ -100,6 +115,14 @@ impl Failure {
             message: message.into(),
         }
     }
+    /// The reader of standard output went away (`oko demo | head`): not an error of oko's,
+    /// so the command stops with success and says nothing.
+    pub fn closed_output() -> Self {
+        Failure {
+            code: 0,
+            message: String::new(),
+        }
+    }
     /// An I/O or internal error (exit code 1).
     pub fn internal(message: impl Into<String>) -> Self {
         Failure {
@@ -118,15 +141,14 @@ fn main() -> ExitCode {
         Command::Evaluate(a) => commands::evaluate::run(*a),
         Command::Explain(a) => commands::explain::run(*a),
         Command::Report(a) => commands::report::run(*a),
-        Command::Schema => {
-            print!("{}", oko::rules::json_schema());
-            Ok(())
-        }
+        Command::Schema => commands::common::print(format_args!("{}", oko::rules::json_schema())),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(f) => {
-            eprintln!("oko: {}", f.message);
+            if !f.message.is_empty() {
+                eprintln!("oko: {}", f.message);
+            }
             ExitCode::from(f.code)
         }
     }

@@ -135,6 +135,24 @@ pub fn parse_level(s: &str) -> Result<Level, String> {
     })
 }
 
+/// Writes to standard output (see the `out!` macro).
+pub fn print(args: std::fmt::Arguments<'_>) -> Result<(), Failure> {
+    use std::io::Write;
+    std::io::stdout()
+        .lock()
+        .write_fmt(args)
+        .map_err(stdout_failure)
+}
+
+/// The failure for an error writing standard output: a closed pipe ends the command quietly.
+pub fn stdout_failure(e: std::io::Error) -> Failure {
+    if e.kind() == std::io::ErrorKind::BrokenPipe {
+        Failure::closed_output()
+    } else {
+        Failure::internal(format!("writing to stdout: {e}"))
+    }
+}
+
 /// Writes text to a file, or to stdout without `--out`.
 pub fn write_out(out: Option<&std::path::Path>, text: &str) -> Result<(), Failure> {
     use std::io::Write;
@@ -145,7 +163,7 @@ pub fn write_out(out: Option<&std::path::Path>, text: &str) -> Result<(), Failur
             let mut o = std::io::stdout().lock();
             o.write_all(text.as_bytes())
                 .and_then(|()| o.flush())
-                .map_err(|e| Failure::internal(format!("writing to stdout: {e}")))
+                .map_err(stdout_failure)
         }
     }
 }

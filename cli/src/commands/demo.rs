@@ -39,7 +39,7 @@ pub fn run(a: Args) -> Result<(), Failure> {
         .map_err(|e| Failure::rules(e.render()))?;
     let out = evaluate(&rules, ds, &EvalOptions::default())
         .map_err(|e| Failure::internal(e.to_string()))?;
-    println!(
+    outln!(
         "oko demo: sample district, {} municipalities, {} schools, {} students, {} results, {} internal marks",
         ds.municipalities().len(),
         ds.schools().len(),
@@ -52,20 +52,20 @@ pub fn run(a: Args) -> Result<(), Failure> {
         .iter()
         .map(|r| format!("{} {}", r.id, r.version))
         .collect();
-    println!("rulesets: {}", names.join(", "));
-    println!(
+    outln!("rulesets: {}", names.join(", "));
+    outln!(
         "\nCompletion rate (коэффициент выполнения, %) per school against its municipality, 2025/26."
     );
-    println!("* = 15% or more below the municipality (relative gap), ~ = limited sample (n < 10)");
-    print!("{}", completion_table(ds, &out.aggregates));
-    print!(
+    outln!("* = 15% or more below the municipality (relative gap), ~ = limited sample (n < 10)");
+    out!("{}", completion_table(ds, &out.aggregates));
+    out!(
         "{}",
         objectivity_table(ds, &out.aggregates, &out.report, en)
     );
-    print!("{}", findings_table(&out.report, en));
-    print!("{}", pairings_table(&out.report, en));
-    print!("{}", targets_table(&out.report, en));
-    print!("{}", muko_table(&out.report, en));
+    out!("{}", findings_table(&out.report, en));
+    out!("{}", pairings_table(&out.report, en));
+    out!("{}", targets_table(&out.report, en));
+    out!("{}", muko_table(&out.report, en));
     let input = ReportInput {
         dataset: ds,
         rules: &rules,
@@ -79,7 +79,7 @@ pub fn run(a: Args) -> Result<(), Failure> {
         ),
     };
     super::report::write_report(&input, &a.out)?;
-    println!(
+    outln!(
         "\n{}:\n{}",
         a.lang.t("HTML-отчёт", "HTML report"),
         a.out.display()

@@ -98,7 +98,7 @@ pub fn run(a: Args) -> Result<(), Failure> {
         serde_json::to_string_pretty(&config).map_err(|e| Failure::internal(e.to_string()))?;
     std::fs::write(a.out.join("generator.json"), cfg)
         .map_err(|e| Failure::internal(e.to_string()))?;
-    println!(
+    outln!(
         "wrote {}: {} schools, {} students, {} results, {} marks",
         a.out.display(),
         g.dataset.schools().len(),

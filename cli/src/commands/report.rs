@@ -47,7 +47,7 @@ pub fn run(a: Args) -> Result<(), Failure> {
         source: a.inputs.source_label(),
     };
     write_report(&input, &a.out)?;
-    println!("{}", a.out.display());
+    outln!("{}", a.out.display());
     Ok(())
 }
 

@@ -51,7 +51,7 @@ fn validate_rules(files: &[PathBuf], with_shipped: bool) -> Result<(), Failure> 
             for w in rules.warnings() {
                 eprintln!("{w}");
             }
-            println!(
+            outln!(
                 "rules ok: {} ruleset(s), {} rule(s), {} classification(s), {} warning(s)",
                 rules.rulesets().len(),
                 rules.rules().len(),
@@ -68,8 +68,8 @@ fn validate_data(load: &LoadArgs, max_problems: usize) -> Result<(), Failure> {
     let started = std::time::Instant::now();
     match load.load() {
         Ok((ds, report)) => {
-            print!("{report}");
-            println!(
+            out!("{report}");
+            outln!(
                 "data ok: {} schools, {} students, {} results, {} marks in {:.2} s{}",
                 ds.schools().len(),
                 ds.students().len(),
@@ -88,7 +88,7 @@ fn validate_data(load: &LoadArgs, max_problems: usize) -> Result<(), Failure> {
             let mut report = r.report.clone();
             report.problems.clear();
             report.problem_count = 0;
-            print!("{report}");
+            out!("{report}");
             for p in r.problems.iter().take(max_problems) {
                 eprintln!("{p}");
             }
