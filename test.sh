@@ -46,6 +46,7 @@ if [[ "$skip" != *,fuzz,* ]]; then
 fi
 
 step "cli: demo"
+mkdir -p target   # absent when CARGO_TARGET_DIR points elsewhere
 cargo run --release --locked -q -p oko-cli -- demo > target/demo.txt
 grep -q "oko demo" target/demo.txt
 echo "demo ok"
