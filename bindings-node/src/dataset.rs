@@ -16,7 +16,7 @@ use std::sync::Arc;
 
 /// The input tables in dependency order (the order the builder needs), with their JS names
 /// and the names of their row types in `index.d.ts`.
-const TABLES: [(&str, TableName, &str); 11] = [
+const TABLES: [(&str, TableName, &str); 12] = [
     (
         "municipalities",
         TableName::Municipalities,
@@ -36,6 +36,7 @@ const TABLES: [(&str, TableName, &str); 11] = [
         TableName::CompetencyTests,
         "CompetencyTestRow",
     ),
+    ("mukoEvidence", TableName::MukoEvidence, "MukoEvidenceRow"),
 ];
 
 /// The JS name of a table (`competencyTests` for the core's `competency_tests`).
@@ -46,9 +47,9 @@ pub(crate) fn js_table_name(t: TableName) -> &'static str {
         .map_or("unknown", |(js, _, _)| js)
 }
 
-/// A validated dataset: entities, procedures, results, marks and teacher records, stored
-/// in columns inside oko. Build one with `Dataset.fromRows`, `Dataset.fromColumns`,
-/// `Dataset.fromArrowIpc` or `generate`.
+/// A validated dataset: entities, procedures, results, marks, teacher records and МУКО
+/// evidence, stored in columns inside oko. Build one with `Dataset.fromRows`,
+/// `Dataset.fromColumns`, `Dataset.fromArrowIpc` or `generate`.
 ///
 /// Under the `strict` policy (the default) any bad row fails the build with an error whose
 /// `errors` lists every bad row; under `lenient` bad rows are skipped and listed in
@@ -182,6 +183,8 @@ pub struct DatasetCounts {
     pub trainings: u32,
     /// Competency-test results.
     pub competency_tests: u32,
+    /// МУКО self-evaluation evidence items.
+    pub muko_evidence: u32,
 }
 
 /// A column of an input table that oko does not read (reported, never dropped silently).
@@ -289,6 +292,7 @@ impl Dataset {
             marks: count(d.marks().len()),
             trainings: count(d.trainings().len()),
             competency_tests: count(d.competency_tests().len()),
+            muko_evidence: count(d.muko_evidence().len()),
         }
     }
 }
@@ -320,7 +324,7 @@ mod tests {
     const BEGIN: &str = "// BEGIN GENERATED TABLES";
     const END: &str = "// END GENERATED TABLES";
 
-    /// The row and table types of `dts-header.d.ts`, from the core's column specs.
+    /// The row and table types of `types.d.ts`, from the core's column specs.
     fn tables_dts() -> String {
         let mut s = String::new();
         for (name, table, row) in TABLES {
@@ -369,12 +373,12 @@ mod tests {
         s.trim_end().to_owned() + "\n"
     }
 
-    /// The table types in `dts-header.d.ts` follow the core's columns. `OKO_BLESS=1`
+    /// The table types in `types.d.ts` follow the core's columns. `OKO_BLESS=1`
     /// rewrites them.
     #[test]
     fn dts_header_tables_are_current() {
-        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/dts-header.d.ts");
-        let text = std::fs::read_to_string(path).expect("dts-header.d.ts");
+        let path = concat!(env!("CARGO_MANIFEST_DIR"), "/types.d.ts");
+        let text = std::fs::read_to_string(path).expect("types.d.ts");
         let start = text.find(BEGIN).expect("begin marker");
         let body = start + text[start..].find('\n').expect("marker line") + 1;
         let end = text.find(END).expect("end marker");
@@ -382,9 +386,9 @@ mod tests {
         if text[body..end] != want {
             if std::env::var_os("OKO_BLESS").is_some() {
                 std::fs::write(path, format!("{}{want}{}", &text[..body], &text[end..]))
-                    .expect("write dts-header.d.ts");
+                    .expect("write types.d.ts");
             } else {
-                panic!("dts-header.d.ts is stale: run `OKO_BLESS=1 cargo test -p oko-node`");
+                panic!("types.d.ts is stale: run `OKO_BLESS=1 cargo test -p oko-node`");
             }
         }
     }

@@ -49,6 +49,7 @@ test('fromRows builds a dataset and reports what it holds', () => {
     marks: 3,
     trainings: 1,
     competencyTests: 1,
+    mukoEvidence: 1,
   })
   assert.deepEqual(ds.rejected, [])
   assert.deepEqual(ds.ignoredColumns, [])
@@ -62,6 +63,10 @@ test('fromRows, fromColumns and fromArrowIpc (stream and file) give the same ind
   assert.deepEqual(aggregate(Dataset.fromColumns(toColumns(rows))), want)
   assert.deepEqual(aggregate(Dataset.fromArrowIpc(arrowTables(rows, 'stream'))), want)
   assert.deepEqual(aggregate(Dataset.fromArrowIpc(arrowTables(rows, 'file'))), want)
+  // Every table, МУКО evidence included, arrives through each form.
+  const counts = Dataset.fromRows(rows).counts
+  assert.deepEqual(Dataset.fromColumns(toColumns(rows)).counts, counts)
+  assert.deepEqual(Dataset.fromArrowIpc(arrowTables(rows, 'stream')).counts, counts)
 })
 
 test('cells: integral numbers, decimal strings with a comma or a point, booleans, null and undefined', () => {
@@ -83,6 +88,27 @@ test('cells: integral numbers, decimal strings with a comma or a point, booleans
   assert.deepEqual(
     ds.rejected.map((e) => [e.code, e.location]),
     [['data.invalid_value', { table: 'results', row: 3, column: 'primary_score' }]],
+  )
+})
+
+test('mukoEvidence: statuses in English or Russian; a bad status, a duplicate or an unknown school is rejected', () => {
+  const rows = sampleRows()
+  rows.mukoEvidence = [
+    { school: 's1', direction: '1', component: 'goals', status: 'present' },
+    { school: 's1', direction: '1', component: 'methods', status: 'частично', link: '' },
+    { school: 's1', direction: '1', component: 'analysis', status: 'maybe' },
+    { school: 's1', direction: '1', component: 'goals', status: 'absent' },
+    { school: 's9', direction: '2', component: 'goals', status: 'нет' },
+  ]
+  const ds = Dataset.fromRows(rows, { policy: 'lenient' })
+  assert.equal(ds.counts.mukoEvidence, 2)
+  assert.deepEqual(
+    ds.rejected.map((e) => [e.code, e.location]),
+    [
+      ['data.invalid_value', { table: 'mukoEvidence', row: 3, column: 'status' }],
+      ['data.duplicate_id', { table: 'mukoEvidence', row: 4, column: 'component' }],
+      ['data.unknown_school', { table: 'mukoEvidence', row: 5, column: 'school' }],
+    ],
   )
 })
 

@@ -8,7 +8,10 @@ export type Rows = {
   [K in keyof RowTables]-?: NonNullable<RowTables[K]> extends ReadonlyArray<infer R> ? R[] : never
 }
 
-/** A small valid district: one school, one class, three students, one ВПР, journal marks. */
+/**
+ * A small valid district: one school, one class, three students, one ВПР, journal marks,
+ * teacher records and one МУКО evidence item.
+ */
 export function sampleRows(): Rows {
   return {
     municipalities: [{ id: 'm1', name: 'Район' }],
@@ -39,6 +42,9 @@ export function sampleRows(): Rows {
     trainings: [{ teacher: 't1', date: '2025-10-01', topic: 'оценивание', assessment: true }],
     competencyTests: [
       { teacher: 't1', date: '2025-11-01', subject: 'russian', score: '17,5', max_score: 20 },
+    ],
+    mukoEvidence: [
+      { school: 's1', direction: '1', component: 'goals', status: 'есть', link: 'https://s1.example/muko/1' },
     ],
   }
 }

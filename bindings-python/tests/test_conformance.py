@@ -36,9 +36,6 @@ def case_rules(case: dict[str, Any]) -> oko.Rules:
 
 def run_case(case: dict[str, Any]) -> str:
     """The report of a case as JSON text."""
-    if "muko_evidence" in case["data"]:
-        # The МУКО evidence table is not an input of the Python binding yet (issue 5 follow-up).
-        pytest.skip("muko_evidence is not yet accepted by Dataset.from_tables")
     ds = oko.Dataset.from_tables(**case["data"], policy="strict")
     options = case.get("options", {})
     key = options.get("pseudonymise_key")

@@ -27,6 +27,7 @@ TABLES = [
     "marks",
     "trainings",
     "competency_tests",
+    "muko_evidence",
 ]
 
 
@@ -91,6 +92,28 @@ def test_counts_and_repr(tiny: oko.Generated) -> None:
     assert list(counts) == TABLES
     assert counts["students"] == 600
     assert "students=600" in repr(tiny.dataset)
+
+
+def test_muko_evidence() -> None:
+    evidence = [
+        {"school": "s1", "direction": "1", "component": "goals", "status": "present",
+         "link": "https://s1.example/muko/1"},
+        {"school": "s1", "direction": "1", "component": "methods", "status": "частично"},
+        {"school": "s1", "direction": "1", "component": "analysis", "status": "maybe"},
+        {"school": "s1", "direction": "1", "component": "goals", "status": "absent"},
+        {"school": "s9", "direction": "2", "component": "goals", "status": "нет"},
+    ]
+    ds = oko.Dataset.from_tables(**small(muko_evidence=evidence), policy="lenient")
+    assert ds.counts["muko_evidence"] == 2
+    assert [(e["code"], e["location"]) for e in ds.rejected] == [
+        ("data.invalid_value", {"table": "muko_evidence", "row": 3, "column": "status"}),
+        ("data.duplicate_id", {"table": "muko_evidence", "row": 4, "column": "component"}),
+        ("data.unknown_school", {"table": "muko_evidence", "row": 5, "column": "school"}),
+    ]
+    out = ds.tables()["muko_evidence"]
+    assert out.column("status").to_pylist() == ["present", "partial"]
+    assert out.column("link").to_pylist() == ["https://s1.example/muko/1", None]
+    assert oko.Dataset.from_tables(**ds.tables()).tables()["muko_evidence"].equals(out)
 
 
 def test_zero_copy_of_arrow_columns() -> None:

@@ -178,87 +178,10 @@ fn indicators_equal_the_stats_functions_year_mark() {
     });
 }
 
-/// Re-feeds a dataset with its students, results and marks in a permuted order.
+/// Re-feeds every table of a dataset with its rows in a shuffled order.
 fn shuffled(ds: &Dataset, seed: u64) -> Dataset {
-    let perm = |n: usize| {
-        let mut idx: Vec<usize> = (0..n).collect();
-        let mut x = seed | 1;
-        for i in (1..n).rev() {
-            x = x
-                .wrapping_mul(6364136223846793005)
-                .wrapping_add(1442695040888963407);
-            idx.swap(i, (x >> 33) as usize % (i + 1));
-        }
-        idx
-    };
     let mut b = DatasetBuilder::new(Policy::Strict);
-    for m in ds.municipalities() {
-        b.add_municipality(MunicipalityRow {
-            id: m.id.clone(),
-            name: m.name.clone(),
-        })
-        .unwrap();
-    }
-    for s in ds.schools() {
-        b.add_school(SchoolRow {
-            id: s.id.clone(),
-            name: s.name.clone(),
-            municipality: ds.municipalities()[s.municipality as usize].id.clone(),
-            kind: s.kind,
-            rural: s.rural,
-            context: Vec::new(),
-        })
-        .unwrap();
-    }
-    for c in ds.classes() {
-        b.add_class(ClassRow {
-            id: c.id.clone(),
-            school: ds.schools()[c.school as usize].id.clone(),
-            grade: c.grade,
-            name: c.name.clone(),
-        })
-        .unwrap();
-    }
-    let st = ds.students();
-    for i in perm(st.len()) {
-        b.add_student(StudentRow {
-            id: st.id(i as u32),
-            class: &ds.classes()[st.class()[i] as usize].id,
-            attestat: None,
-            honours: None,
-            olympiad: None,
-            attendance: None,
-        })
-        .unwrap();
-    }
-    for p in perm(ds.procedures().len()) {
-        b.add_procedure(ds.procedures()[p].clone()).unwrap();
-    }
-    let r = ds.results();
-    for i in perm(r.len()) {
-        let tasks: Vec<u32> = r.task_scores(i).iter().map(|&t| u32::from(t)).collect();
-        b.add_result(ResultRow {
-            student: st.id(r.student()[i]),
-            procedure: &ds.procedures()[r.procedure()[i] as usize].id,
-            class: Some(&ds.classes()[r.class()[i] as usize].id),
-            primary_score: r.score(i).map(u32::from),
-            task_scores: (!tasks.is_empty()).then_some(&tasks[..]),
-            mark: r.mark(i).map(u32::from),
-            test_score: r.test_score(i).map(u32::from),
-        })
-        .unwrap();
-    }
-    let m = ds.marks();
-    for i in perm(m.len()) {
-        b.add_mark(MarkRow {
-            student: st.id(m.student()[i]),
-            subject: ds.subjects().name(m.subject()[i]),
-            year: m.year(i),
-            period: m.period(i),
-            mark: m.value(i).as_text(),
-        })
-        .unwrap();
-    }
+    ds.replay_into(&mut b, shuffled_order(seed)).unwrap();
     b.build().unwrap()
 }
 

@@ -29,126 +29,60 @@ fn rules() -> oko::rules::Rules {
     compile(&src, &RuleLimits::default()).unwrap_or_else(|e| panic!("{e}"))
 }
 
-/// A deterministic permutation of 0..n.
-fn perm(n: usize, seed: u64) -> Vec<usize> {
-    let mut idx: Vec<usize> = (0..n).collect();
-    if seed == 0 {
-        return idx;
-    }
-    let mut x = seed | 1;
-    for i in (1..n).rev() {
-        x = x
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        idx.swap(i, (x >> 33) as usize % (i + 1));
-    }
-    idx
-}
-
-/// Re-feeds every table of `ds` in a permuted order (seed 0: as is), optionally with one more
-/// municipality holding one more school, whose students wrote every procedure.
+/// Re-feeds every table of `ds` in a shuffled order (seed 0: as is, but for the
+/// municipalities, which go backwards either way), optionally with one more municipality
+/// holding one more school, whose students wrote every procedure.
 fn rebuild(ds: &Dataset, seed: u64, extra_school: bool) -> Dataset {
     let mut b = DatasetBuilder::new(Policy::Strict);
-    let mut munis: Vec<usize> = perm(ds.municipalities().len(), seed);
-    munis.reverse();
-    for m in munis {
-        let m = &ds.municipalities()[m];
-        b.add_municipality(MunicipalityRow {
-            id: m.id.clone(),
-            name: m.name.clone(),
-        })
-        .unwrap();
-    }
-    if extra_school {
-        b.add_municipality(MunicipalityRow {
-            id: "MX".into(),
-            name: "Новый".into(),
-        })
-        .unwrap();
-    }
-    for i in perm(ds.schools().len(), seed) {
-        let s = &ds.schools()[i];
-        let context = ds
-            .context_fields()
-            .iter()
-            .cloned()
-            .zip(s.context.iter().copied())
-            .collect();
-        b.add_school(SchoolRow {
-            id: s.id.clone(),
-            name: s.name.clone(),
-            municipality: ds.municipalities()[s.municipality as usize].id.clone(),
-            kind: s.kind,
-            rural: s.rural,
-            context,
-        })
-        .unwrap();
-    }
-    if extra_school {
-        let context = ds
-            .context_fields()
-            .iter()
-            .map(|f| (f.clone(), Some(Decimal::from(20))))
-            .collect();
-        b.add_school(SchoolRow {
-            id: "SX".into(),
-            name: "СОШ X".into(),
-            municipality: "MX".into(),
-            kind: SchoolKind::Regular,
-            rural: Some(true),
-            context,
-        })
-        .unwrap();
-    }
-    for i in perm(ds.classes().len(), seed) {
-        let c = &ds.classes()[i];
-        b.add_class(ClassRow {
-            id: c.id.clone(),
-            school: ds.schools()[c.school as usize].id.clone(),
-            grade: c.grade,
-            name: c.name.clone(),
-        })
-        .unwrap();
-    }
-    let grades: BTreeSet<u8> = ds.procedures().iter().map(|p| p.grade).collect();
-    if extra_school {
-        for &g in &grades {
-            b.add_class(ClassRow {
-                id: format!("SX-{g}"),
-                school: "SX".into(),
-                grade: g,
-                name: format!("{g}А"),
-            })
-            .unwrap();
+    let shuffle = shuffled_order(seed);
+    ds.replay_into(&mut b, |table, n| {
+        let mut rows = if seed == 0 {
+            (0..n).collect()
+        } else {
+            shuffle(table, n)
+        };
+        if table == TableName::Municipalities {
+            rows.reverse();
         }
+        rows
+    })
+    .unwrap();
+    if extra_school {
+        add_extra_school(&mut b, ds);
     }
-    for i in perm(ds.teachers().len(), seed) {
-        let t = &ds.teachers()[i];
-        b.add_teacher(TeacherRow {
-            id: t.id.clone(),
-            school: ds.schools()[t.school as usize].id.clone(),
-            category: t.category.clone(),
-        })
-        .unwrap();
-    }
-    for i in perm(ds.assignments().len(), seed) {
-        let a = &ds.assignments()[i];
-        b.add_assignment(AssignmentRow {
-            teacher: ds.teachers()[a.teacher as usize].id.clone(),
-            class: ds.classes()[a.class as usize].id.clone(),
-            subject: ds.subjects().name(a.subject).to_owned(),
-        })
-        .unwrap();
-    }
-    let st = ds.students();
-    for i in perm(st.len(), seed) {
-        b.add_student(StudentRow {
-            id: st.id(i as u32),
-            class: &ds.classes()[st.class()[i] as usize].id,
-            attestat: st.attestat()[i],
-            honours: st.honours()[i],
-            olympiad: st.olympiad()[i],
-            attendance: st.attendance()[i],
+    b.build().unwrap()
+}
+
+/// Municipality MX with school SX: a class per procedure grade, 12 students in each, and a
+/// result of each in every procedure of their grade (added after `ds`'s rows, so `ds`'s
+/// entities keep their indices).
+fn add_extra_school(b: &mut DatasetBuilder, ds: &Dataset) {
+    b.add_municipality(MunicipalityRow {
+        id: "MX".into(),
+        name: "Новый".into(),
+    })
+    .unwrap();
+    let context = ds
+        .context_fields()
+        .iter()
+        .map(|f| (f.clone(), Some(Decimal::from(20))))
+        .collect();
+    b.add_school(SchoolRow {
+        id: "SX".into(),
+        name: "СОШ X".into(),
+        municipality: "MX".into(),
+        kind: SchoolKind::Regular,
+        rural: Some(true),
+        context,
+    })
+    .unwrap();
+    let grades: BTreeSet<u8> = ds.procedures().iter().map(|p| p.grade).collect();
+    for &g in &grades {
+        b.add_class(ClassRow {
+            id: format!("SX-{g}"),
+            school: "SX".into(),
+            grade: g,
+            name: format!("{g}А"),
         })
         .unwrap();
     }
@@ -156,98 +90,33 @@ fn rebuild(ds: &Dataset, seed: u64, extra_school: bool) -> Dataset {
         .iter()
         .flat_map(|&g| (0..12).map(move |k| (g, format!("SX-{g}-{k}"))))
         .collect();
-    if extra_school {
-        for (g, id) in &extra_ids {
-            b.add_student(StudentRow {
-                id,
-                class: &format!("SX-{g}"),
-                attestat: None,
-                honours: None,
-                olympiad: None,
-                attendance: Some(Decimal::from(90)),
-            })
-            .unwrap();
-        }
-    }
-    for i in perm(ds.procedures().len(), seed) {
-        b.add_procedure(ds.procedures()[i].clone()).unwrap();
-    }
-    let r = ds.results();
-    for i in perm(r.len(), seed) {
-        let tasks: Vec<u32> = r.task_scores(i).iter().map(|&t| u32::from(t)).collect();
-        b.add_result(ResultRow {
-            student: st.id(r.student()[i]),
-            procedure: &ds.procedures()[r.procedure()[i] as usize].id,
-            class: Some(&ds.classes()[r.class()[i] as usize].id),
-            primary_score: r.score(i).map(u32::from),
-            task_scores: (!tasks.is_empty()).then_some(&tasks[..]),
-            mark: r.mark(i).map(u32::from),
-            test_score: r.test_score(i).map(u32::from),
+    for (g, id) in &extra_ids {
+        b.add_student(StudentRow {
+            id,
+            class: &format!("SX-{g}"),
+            attestat: None,
+            honours: None,
+            olympiad: None,
+            attendance: Some(Decimal::from(90)),
         })
         .unwrap();
     }
-    if extra_school {
-        for p in ds.procedures() {
-            for (k, (g, id)) in extra_ids.iter().enumerate() {
-                if *g == p.grade {
-                    b.add_result(ResultRow {
-                        student: id,
-                        procedure: &p.id,
-                        class: None,
-                        primary_score: Some(u32::from(p.max_score) * (k as u32 % 10) / 10),
-                        task_scores: None,
-                        mark: None,
-                        test_score: None,
-                    })
-                    .unwrap();
-                }
+    for p in ds.procedures() {
+        for (k, (g, id)) in extra_ids.iter().enumerate() {
+            if *g == p.grade {
+                b.add_result(ResultRow {
+                    student: id,
+                    procedure: &p.id,
+                    class: None,
+                    primary_score: Some(u32::from(p.max_score) * (k as u32 % 10) / 10),
+                    task_scores: None,
+                    mark: None,
+                    test_score: None,
+                })
+                .unwrap();
             }
         }
     }
-    let m = ds.marks();
-    for i in perm(m.len(), seed) {
-        b.add_mark(MarkRow {
-            student: st.id(m.student()[i]),
-            subject: ds.subjects().name(m.subject()[i]),
-            year: m.year(i),
-            period: m.period(i),
-            mark: m.value(i).as_text(),
-        })
-        .unwrap();
-    }
-    for i in perm(ds.trainings().len(), seed) {
-        let t = &ds.trainings()[i];
-        b.add_training(TrainingRow {
-            teacher: ds.teachers()[t.teacher as usize].id.clone(),
-            date: t.date,
-            topic: t.topic.clone(),
-            assessment: t.assessment,
-        })
-        .unwrap();
-    }
-    for i in perm(ds.competency_tests().len(), seed) {
-        let t = &ds.competency_tests()[i];
-        b.add_competency_test(CompetencyTestRow {
-            teacher: ds.teachers()[t.teacher as usize].id.clone(),
-            date: t.date,
-            subject: ds.subjects().name(t.subject).to_owned(),
-            score: t.score,
-            max_score: t.max_score,
-        })
-        .unwrap();
-    }
-    for i in perm(ds.muko_evidence().len(), seed) {
-        let e = &ds.muko_evidence()[i];
-        b.add_muko_evidence(MukoEvidenceRow {
-            school: ds.schools()[e.school as usize].id.clone(),
-            direction: e.direction.clone(),
-            component: e.component.clone(),
-            status: e.status,
-            link: e.link.clone(),
-        })
-        .unwrap();
-    }
-    b.build().unwrap()
 }
 
 /// Labels keyed by (ruleset, classification, entity, scope).

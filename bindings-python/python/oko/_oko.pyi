@@ -81,6 +81,7 @@ class Dataset:
         marks: Optional[_TableInput] = None,
         trainings: Optional[_TableInput] = None,
         competency_tests: Optional[_TableInput] = None,
+        muko_evidence: Optional[_TableInput] = None,
         policy: _Policy = "strict",
     ) -> Dataset:
         """Builds a dataset from tables with oko's canonical columns."""

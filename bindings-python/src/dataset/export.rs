@@ -276,6 +276,15 @@ pub(crate) fn tables(ds: &Dataset) -> Result<Vec<(TableName, RecordBatch)>, Arro
         &t.iter().map(|x| Some(x.max_score)).collect::<Vec<_>>(),
     );
     out.push((TableName::CompetencyTests, c.batch()?));
+
+    let e = ds.muko_evidence();
+    let mut c = Cols::default();
+    c.str("school", e.iter().map(|x| school_id(x.school)));
+    c.str("direction", e.iter().map(|x| Some(&x.direction)));
+    c.str("component", e.iter().map(|x| Some(&x.component)));
+    c.str("status", e.iter().map(|x| Some(x.status.as_str())));
+    c.str("link", e.iter().map(|x| x.link.as_ref()));
+    out.push((TableName::MukoEvidence, c.batch()?));
     Ok(out)
 }
 

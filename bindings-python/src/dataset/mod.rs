@@ -22,7 +22,8 @@ use records::Records;
 use std::sync::Arc;
 
 /// A validated dataset: municipalities, schools, classes, teachers, assignments, students,
-/// procedures, external results, internal marks, trainings and competency tests.
+/// procedures, external results, internal marks, trainings, competency tests and МУКО
+/// evidence.
 ///
 /// Build one with :meth:`Dataset.from_tables`, or get a synthetic one from
 /// :func:`oko.generate`. A dataset from ``generate`` carries the generator's scales (primary
@@ -225,7 +226,7 @@ impl PyDataset {
     #[staticmethod]
     #[pyo3(signature = (*, municipalities=None, schools=None, classes=None, teachers=None,
         assignments=None, students=None, procedures=None, results=None, marks=None,
-        trainings=None, competency_tests=None, policy="strict"))]
+        trainings=None, competency_tests=None, muko_evidence=None, policy="strict"))]
     #[allow(clippy::too_many_arguments)]
     fn from_tables(
         py: Python<'_>,
@@ -240,6 +241,7 @@ impl PyDataset {
         marks: Option<Bound<'_, PyAny>>,
         trainings: Option<Bound<'_, PyAny>>,
         competency_tests: Option<Bound<'_, PyAny>>,
+        muko_evidence: Option<Bound<'_, PyAny>>,
         policy: &str,
     ) -> PyResult<PyDataset> {
         let policy = match policy {
@@ -263,6 +265,7 @@ impl PyDataset {
             (TableName::Marks, marks),
             (TableName::Trainings, trainings),
             (TableName::CompetencyTests, competency_tests),
+            (TableName::MukoEvidence, muko_evidence),
         ];
         let mut sources = Vec::new();
         for (table, obj) in given {
@@ -302,6 +305,7 @@ impl PyDataset {
         d.set_item("marks", ds.marks().len())?;
         d.set_item("trainings", ds.trainings().len())?;
         d.set_item("competency_tests", ds.competency_tests().len())?;
+        d.set_item("muko_evidence", ds.muko_evidence().len())?;
         Ok(d)
     }
 

@@ -3,10 +3,12 @@
 
 mod builder;
 mod columns;
+mod replay;
 mod rows;
 
 pub use builder::{DatasetBuilder, Limits as DataLimits, Policy};
 pub use columns::{CellValue, ColumnSpec, TableReport, TableSource, columns_of, parse_decimal};
+pub use replay::shuffled_order;
 pub use rows::{
     AssignmentRow, ClassRow, CompetencyTestRow, MarkRow, MukoEvidenceRow, MukoStatus,
     MunicipalityRow, Olympiad, ProcedureRow, ResultRow, SchoolKind, SchoolRow, StudentRow,

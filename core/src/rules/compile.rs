@@ -149,6 +149,20 @@ fn parse_level(s: &str) -> Option<Level> {
     Level::parse(s.trim())
 }
 
+/// The `level` of the item at `path`, or `None` after reporting an unknown one (`hint`
+/// follows the message, e.g. a list of the levels).
+fn level_or_report(ctx: &mut Ctx<'_>, text: &str, hint: &str, path: &KeyPath) -> Option<Level> {
+    let level = parse_level(text);
+    if level.is_none() {
+        ctx.err(
+            codes::INVALID_VALUE,
+            format!("unknown level `{text}`{hint}"),
+            &path.key("level"),
+        );
+    }
+    level
+}
+
 fn parse_severity(s: &str) -> Option<Severity> {
     match s.trim() {
         "info" => Some(Severity::Info),
@@ -298,7 +312,7 @@ pub fn compile(sources: &[RuleSource], limits: &RuleLimits) -> Result<Rules, Rul
         muko: Vec::new(),
     };
     // (index, id, ruleset id, level) of every compiled rule, for `findings(...)`.
-    let mut known: Vec<(usize, String, String, Level)> = Vec::new();
+    let mut known: Known = Vec::new();
     let mut keys = ObjectivityKeys::default();
     for source in sources {
         compile_source(
@@ -386,6 +400,75 @@ fn parse_raw(source: &RuleSource, diags: &mut Vec<RuleDiagnostic>) -> Option<Raw
     }
 }
 
+/// What the rules, classifications, pairings and targets of one ruleset compile against.
+struct Env<'a> {
+    /// The ruleset's index in `Rules::rulesets` (once compiled).
+    ruleset: usize,
+    /// Its id.
+    ruleset_id: &'a str,
+    /// Its parameters.
+    params: &'a [(String, ParamConst)],
+    limits: &'a RuleLimits,
+}
+
+impl Env<'_> {
+    /// The names an expression at `level` over `source` may read: the ruleset's parameters,
+    /// the rules compiled before it (`known`) and the social index in force.
+    fn catalogue<'k>(
+        &'k self,
+        ctx: &Ctx<'_>,
+        level: Level,
+        source: RowSource,
+        known: &'k [KnownRule<'k>],
+    ) -> RuleCatalogue<'k> {
+        RuleCatalogue {
+            level,
+            source,
+            params: self.params,
+            derived: Vec::new(),
+            rules: known,
+            ruleset_id: self.ruleset_id,
+            inputs: RefCell::new(Vec::new()),
+            social_index: ctx.social_index,
+        }
+    }
+}
+
+/// (index, id, ruleset id, level) of every rule compiled so far, for `findings(...)`.
+type Known = Vec<(usize, String, String, Level)>;
+
+/// The rules compiled so far as a catalogue reads them.
+fn known_rules(known: &[(usize, String, String, Level)]) -> Vec<KnownRule<'_>> {
+    known
+        .iter()
+        .map(|(i, id, rs, l)| KnownRule {
+            index: *i,
+            id,
+            ruleset_id: rs,
+            level: *l,
+        })
+        .collect()
+}
+
+/// Records the id of a rule, classification, pairing or target, reporting one that the
+/// ruleset already has (`what` names the kind in the message, e.g. "rule ").
+fn claim_id<'r>(
+    ctx: &mut Ctx<'_>,
+    seen: &mut Vec<&'r str>,
+    id: &'r str,
+    what: &str,
+    path: &KeyPath,
+) {
+    if seen.contains(&id) {
+        ctx.err(
+            codes::DUPLICATE_ID,
+            format!("{what}`{id}` is defined twice"),
+            &path.key("id"),
+        );
+    }
+    seen.push(id);
+}
+
 fn first_line(s: &str) -> String {
     s.lines().next().unwrap_or("").trim().to_owned()
 }
@@ -403,7 +486,7 @@ fn compile_source(
     source: &RuleSource,
     limits: &RuleLimits,
     out: &mut Rules,
-    known: &mut Vec<(usize, String, String, Level)>,
+    known: &mut Known,
     keys: &mut ObjectivityKeys,
     diags: &mut Vec<RuleDiagnostic>,
 ) {
@@ -571,29 +654,18 @@ fn compile_source(
         out.social_indexes.push((ruleset, spec));
         ctx.social_index = Some(out.social_indexes.len() - 1);
     }
-    let known_here: Vec<(usize, String, String, Level)> = known.clone();
+    let env = Env {
+        ruleset,
+        ruleset_id: &raw.id,
+        params: &param_consts,
+        limits,
+    };
     let mut seen_ids: Vec<&str> = Vec::new();
-    let mut local_known = known_here;
+    let mut local_known = known.clone();
     for (i, r) in raw.rules.iter().enumerate() {
         let path = root.key("rules").index(i);
-        if seen_ids.contains(&r.id.as_str()) {
-            ctx.err(
-                codes::DUPLICATE_ID,
-                format!("rule `{}` is defined twice", r.id),
-                &path.key("id"),
-            );
-        }
-        seen_ids.push(&r.id);
-        if let Some(rule) = compile_rule(
-            &mut ctx,
-            r,
-            ruleset,
-            &raw.id,
-            &param_consts,
-            &local_known,
-            limits,
-            &path,
-        ) {
+        claim_id(&mut ctx, &mut seen_ids, &r.id, "rule ", &path);
+        if let Some(rule) = compile_rule(&mut ctx, r, &env, &local_known, &path) {
             let index = out.rules.len();
             local_known.push((index, rule.id.clone(), raw.id.clone(), rule.level));
             out.rules.push(rule);
@@ -601,62 +673,22 @@ fn compile_source(
     }
     for (i, c) in raw.classifications.iter().enumerate() {
         let path = root.key("classifications").index(i);
-        if seen_ids.contains(&c.id.as_str()) {
-            ctx.err(
-                codes::DUPLICATE_ID,
-                format!("`{}` is defined twice", c.id),
-                &path.key("id"),
-            );
-        }
-        seen_ids.push(&c.id);
-        if let Some(cl) = compile_classification(
-            &mut ctx,
-            c,
-            ruleset,
-            &raw.id,
-            &param_consts,
-            &local_known,
-            limits,
-            &path,
-        ) {
+        claim_id(&mut ctx, &mut seen_ids, &c.id, "", &path);
+        if let Some(cl) = compile_classification(&mut ctx, c, &env, &local_known, &path) {
             out.classifications.push(cl);
         }
     }
     for (i, p) in raw.pairings.iter().enumerate() {
         let path = root.key("pairings").index(i);
-        if seen_ids.contains(&p.id.as_str()) {
-            ctx.err(
-                codes::DUPLICATE_ID,
-                format!("`{}` is defined twice", p.id),
-                &path.key("id"),
-            );
-        }
-        seen_ids.push(&p.id);
-        if let Some(pr) = compile_pairing(&mut ctx, p, ruleset, &raw.id, &param_consts, out, &path)
-        {
+        claim_id(&mut ctx, &mut seen_ids, &p.id, "", &path);
+        if let Some(pr) = compile_pairing(&mut ctx, p, &env, out, &path) {
             out.pairings.push(pr);
         }
     }
     for (i, t) in raw.targets.iter().enumerate() {
         let path = root.key("targets").index(i);
-        if seen_ids.contains(&t.id.as_str()) {
-            ctx.err(
-                codes::DUPLICATE_ID,
-                format!("`{}` is defined twice", t.id),
-                &path.key("id"),
-            );
-        }
-        seen_ids.push(&t.id);
-        if let Some(tr) = compile_target(
-            &mut ctx,
-            t,
-            ruleset,
-            &raw.id,
-            &param_consts,
-            &local_known,
-            limits,
-            &path,
-        ) {
+        claim_id(&mut ctx, &mut seen_ids, &t.id, "", &path);
+        if let Some(tr) = compile_target(&mut ctx, t, &env, &local_known, &path) {
             out.targets.push(tr);
         }
     }
@@ -726,25 +758,6 @@ fn objectivity_section(
             Some(_) => {}
             None => keys.heaping_width = Some((v, ruleset_id.to_owned())),
         }
-    }
-}
-
-fn catalogue<'a>(
-    level: Level,
-    source: RowSource,
-    params: &'a [(String, ParamConst)],
-    known: &'a [KnownRule<'a>],
-    ruleset_id: &'a str,
-) -> RuleCatalogue<'a> {
-    RuleCatalogue {
-        level,
-        source,
-        params,
-        derived: Vec::new(),
-        rules: known,
-        ruleset_id,
-        inputs: RefCell::new(Vec::new()),
-        social_index: None,
     }
 }
 
@@ -837,25 +850,15 @@ fn compile_social_index(
     })
 }
 
-#[allow(clippy::too_many_arguments)]
 fn compile_target(
     ctx: &mut Ctx<'_>,
     t: &super::raw::RawTarget,
-    ruleset: usize,
-    ruleset_id: &str,
-    params: &[(String, ParamConst)],
+    env: &Env<'_>,
     known: &[(usize, String, String, Level)],
-    limits: &RuleLimits,
     path: &KeyPath,
 ) -> Option<TargetRule> {
-    let level = parse_level(&t.level);
-    if level.is_none() {
-        ctx.err(
-            codes::INVALID_VALUE,
-            format!("unknown level `{}`", t.level),
-            &path.key("level"),
-        );
-    }
+    let limits = env.limits;
+    let level = level_or_report(ctx, &t.level, "", path);
     let comparison = t.comparison.trim();
     if !matches!(comparison, ">=" | ">" | "<=" | "<" | "==") {
         ctx.err(
@@ -882,17 +885,8 @@ fn compile_target(
     let (source, filter) = parse_scope(ctx, &t.scope, RowSource::Procedures, &path.key("scope"));
     let level = level?;
     check_student_source(ctx, level, source, path);
-    let kr: Vec<KnownRule<'_>> = known
-        .iter()
-        .map(|(i, id, rs, l)| KnownRule {
-            index: *i,
-            id,
-            ruleset_id: rs,
-            level: *l,
-        })
-        .collect();
-    let mut cat = catalogue(level, source, params, &kr, ruleset_id);
-    cat.social_index = ctx.social_index;
+    let kr = known_rules(known);
+    let cat = env.catalogue(ctx, level, source, &kr);
     let measure = ctx.expr(&t.indicator, &cat, &limits.expr, &path.key("indicator"));
     let target = ctx.expr(&t.target, &cat, &limits.expr, &path.key("target"));
     for (p, key) in [(&measure, "indicator"), (&target, "target")] {
@@ -912,7 +906,7 @@ fn compile_target(
     let met = ctx.expr(&met_src, &cat, &limits.expr, &path.key("comparison"));
     let inputs = cat.inputs.into_inner();
     Some(TargetRule {
-        ruleset,
+        ruleset: env.ruleset,
         id: t.id.clone(),
         title: t.title.clone(),
         plan_item: t.plan_item.clone(),
@@ -1058,12 +1052,16 @@ fn number_or_param(v: &ParamValue, params: &[(String, ParamConst)]) -> Option<De
 fn compile_pairing(
     ctx: &mut Ctx<'_>,
     p: &super::raw::RawPairing,
-    ruleset: usize,
-    ruleset_id: &str,
-    params: &[(String, ParamConst)],
+    env: &Env<'_>,
     out: &Rules,
     path: &KeyPath,
 ) -> Option<PairingRule> {
+    let Env {
+        ruleset,
+        ruleset_id,
+        params,
+        ..
+    } = *env;
     let mut find = |r: &super::raw::RawLabelRef, key: &str| -> Option<(usize, Vec<String>)> {
         let (rs, id) = match r.classification.split_once('.') {
             Some((rs, id)) => (rs, id),
@@ -1156,28 +1154,20 @@ fn compile_pairing(
     })
 }
 
-#[allow(clippy::too_many_arguments)]
 fn compile_rule(
     ctx: &mut Ctx<'_>,
     r: &RawRule,
-    ruleset: usize,
-    ruleset_id: &str,
-    params: &[(String, ParamConst)],
+    env: &Env<'_>,
     known: &[(usize, String, String, Level)],
-    limits: &RuleLimits,
     path: &KeyPath,
 ) -> Option<Rule> {
-    let level = parse_level(&r.level);
-    if level.is_none() {
-        ctx.err(
-            codes::INVALID_VALUE,
-            format!(
-                "unknown level `{}` (class, grade, teacher, school, municipality, region)",
-                r.level
-            ),
-            &path.key("level"),
-        );
-    }
+    let limits = env.limits;
+    let level = level_or_report(
+        ctx,
+        &r.level,
+        " (class, grade, teacher, school, municipality, region)",
+        path,
+    );
     let severity = parse_severity(&r.severity);
     if severity.is_none() {
         ctx.err(
@@ -1239,17 +1229,8 @@ fn compile_rule(
         return None;
     };
     check_student_source(ctx, level, source, path);
-    let kr: Vec<KnownRule<'_>> = known
-        .iter()
-        .map(|(i, id, rs, l)| KnownRule {
-            index: *i,
-            id,
-            ruleset_id: rs,
-            level: *l,
-        })
-        .collect();
-    let mut cat = catalogue(level, source, params, &kr, ruleset_id);
-    cat.social_index = ctx.social_index;
+    let kr = known_rules(known);
+    let mut cat = env.catalogue(ctx, level, source, &kr);
     let templates = [
         (r.message.ru.as_str(), path.key("message").key("ru")),
         (r.message.en.as_str(), path.key("message").key("en")),
@@ -1268,7 +1249,7 @@ fn compile_rule(
     }
     let inputs = cat.inputs.into_inner();
     Some(Rule {
-        ruleset,
+        ruleset: env.ruleset,
         id: r.id.clone(),
         title: r.title.clone(),
         level,
@@ -1322,25 +1303,15 @@ fn parse_bound(s: &Option<String>) -> Result<Option<Decimal>, ()> {
     }
 }
 
-#[allow(clippy::too_many_arguments)]
 fn compile_classification(
     ctx: &mut Ctx<'_>,
     c: &RawClassification,
-    ruleset: usize,
-    ruleset_id: &str,
-    params: &[(String, ParamConst)],
+    env: &Env<'_>,
     known: &[(usize, String, String, Level)],
-    limits: &RuleLimits,
     path: &KeyPath,
 ) -> Option<Classification> {
-    let level = parse_level(&c.level);
-    if level.is_none() {
-        ctx.err(
-            codes::INVALID_VALUE,
-            format!("unknown level `{}`", c.level),
-            &path.key("level"),
-        );
-    }
+    let limits = env.limits;
+    let level = level_or_report(ctx, &c.level, "", path);
     let hit_policy = match c.hit_policy.trim() {
         "first" => Some(HitPolicy::First),
         "priority" => Some(HitPolicy::Priority),
@@ -1366,17 +1337,8 @@ fn compile_classification(
     let (source, filter) = parse_scope(ctx, &c.scope, RowSource::Entity, &path.key("scope"));
     let level = level?;
     check_student_source(ctx, level, source, path);
-    let kr: Vec<KnownRule<'_>> = known
-        .iter()
-        .map(|(i, id, rs, l)| KnownRule {
-            index: *i,
-            id,
-            ruleset_id: rs,
-            level: *l,
-        })
-        .collect();
-    let mut cat = catalogue(level, source, params, &kr, ruleset_id);
-    cat.social_index = ctx.social_index;
+    let kr = known_rules(known);
+    let mut cat = env.catalogue(ctx, level, source, &kr);
     let values = values_and_placeholders(ctx, &c.values, &[], &mut cat, &limits.expr, path);
     let value = match &c.value {
         Some(v) => {
@@ -1478,7 +1440,7 @@ fn compile_classification(
     }
     let inputs = cat.inputs.into_inner();
     Some(Classification {
-        ruleset,
+        ruleset: env.ruleset,
         id: c.id.clone(),
         title: c.title.clone(),
         level,
