@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs every test suite of the repository. Installs what the suites need on a fresh machine.
 # Usage: ./test.sh            all suites
-#        OKO_SKIP=python,node ./test.sh   skip some (for quick local runs only)
+#        OKO_SKIP=python,node ./test.sh   skip some (for quick local runs only): python,
+#                                         node, browser, compare, fuzz
 set -euo pipefail
 cd "$(dirname "$0")"
 skip=",${OKO_SKIP:-},"
@@ -39,7 +40,13 @@ if [[ "$skip" != *,compare,* ]]; then
     benches/compare/run.sh --smoke
 fi
 
+if [[ "$skip" != *,fuzz,* ]]; then
+    step "fuzz smoke run (cargo-fuzz: replay every corpus, then 5 s per target)"
+    fuzz/run.sh --smoke
+fi
+
 step "cli: demo"
+mkdir -p target   # absent when CARGO_TARGET_DIR points elsewhere
 cargo run --release --locked -q -p oko-cli -- demo > target/demo.txt
 grep -q "oko demo" target/demo.txt
 echo "demo ok"

@@ -210,9 +210,13 @@ export interface ErrorLocation {
  * Returns the report as plain objects, field for field the JSON of the CLI's
  * `oko evaluate --format json` (decimals are exact strings, absent values `null` or left
  * out as in that JSON), plus `reportJson` (those bytes exactly) and `toJSON()`.
- * Option: `minSample` (default 10): indicator values with a smaller n are limited samples,
- * from which no rule draws a conclusion (they are listed as undetermined).
- * Throws `input.argument` / `input.option` for a bad argument.
+ * Options: `minSample` (default 10): indicator values with a smaller n are limited samples,
+ * from which no rule draws a conclusion (they are listed as undetermined);
+ * `pseudonymiseKey` (a Buffer, Uint8Array or string of at least 16 bytes): every student id
+ * in the report becomes its pseudonym (HMAC-SHA256 with the key, first 16 hex characters),
+ * the same bytes as `oko evaluate --pseudonymise-key-file` and Python's `pseudonymise_key`.
+ * Throws `input.argument` / `input.option` for a bad argument, `privacy.key` for a key
+ * that is too short (the key is never shown).
  */
 export declare function evaluate(rules: Rules, dataset: Dataset, options?: EvaluateOptions): Evaluation
 

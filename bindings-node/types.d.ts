@@ -287,6 +287,13 @@ export interface RuleText extends RuleTextOptions {
 export interface EvaluateOptions {
   /** Below this n an indicator value is a limited sample, from which no conclusion is drawn (default 10). */
   minSample?: number
+  /**
+   * A key (at least 16 bytes; a string counts as its UTF-8 bytes): every student id in the
+   * report becomes its pseudonym, HMAC-SHA256 with this key, first 16 hex characters; the
+   * same bytes as `oko evaluate --pseudonymise-key-file` and Python's `pseudonymise_key`.
+   * A shorter key throws `privacy.key`.
+   */
+  pseudonymiseKey?: Uint8Array | string
 }
 
 // The report: the shape of the core's JSON (`oko evaluate --format json`), field for field.
@@ -324,10 +331,19 @@ export interface RulesetInfo {
   file: string
 }
 
+/**
+ * The level of a report's entity or rule: a level of the hierarchy, or `student` (rules over
+ * students' subject profiles, e.g. the ГИА risk group; students have no aggregated cells).
+ */
+export type ReportLevel = Level | 'student'
+
 /** An entity named in a report. */
 export interface EntityRef {
-  level: Level
-  /** For a grade `<school>/<grade>`; for the region `region`. */
+  level: ReportLevel
+  /**
+   * For a grade `<school>/<grade>`; for the region `region`; for a student the input id, or
+   * its pseudonym when evaluated with `pseudonymiseKey`.
+   */
   id: string
   name: string
   school?: string
@@ -399,7 +415,7 @@ export interface Label {
 export interface RuleSummary {
   ruleset: string
   rule: string
-  level: Level
+  level: ReportLevel
   rows: number
   findings: number
   undetermined: number
@@ -456,6 +472,7 @@ export interface RuleError extends Error {
  * a `location`. Codes: `data.*` (a bad row, e.g. `data.mark_out_of_range`,
  * `data.missing_column`), `limit.rows`, `input.argument` (wrong JS type or shape),
  * `input.option` (unknown option value), `input.arrow` (unreadable Arrow data),
+ * `privacy.key` (a `pseudonymiseKey` shorter than 16 bytes),
  * `internal.panic` and `internal.engine` (a bug in oko, caught). Messages never contain a
  * cell's value. Rules that do not compile throw a `RuleError` instead.
  */

@@ -15,6 +15,7 @@ use napi::bindgen_prelude::{AsyncTask, FnArgs, Function, Unknown};
 use napi::{Env, ScopedTask, Status};
 use napi_derive::napi;
 use oko::Dataset;
+use oko::privacy::Pseudonymiser;
 use oko::rules::{EvalOptions, Rules};
 use std::sync::Arc;
 
@@ -23,6 +24,8 @@ struct Job {
     rules: Arc<Rules>,
     ds: Arc<Dataset>,
     options: EvalOptions,
+    /// With `pseudonymiseKey`: the report's student ids become pseudonyms.
+    pseudonymiser: Option<Pseudonymiser>,
 }
 
 fn parse(rules: Unknown<'_>, dataset: Unknown<'_>, options: Option<Unknown<'_>>) -> Fallible<Job> {
@@ -33,11 +36,18 @@ fn parse(rules: Unknown<'_>, dataset: Unknown<'_>, options: Option<Unknown<'_>>)
         rules,
         ds,
         options: EvalOptions::default(),
+        pseudonymiser: None,
     };
-    if let Some(o) = js::options(options, "options", &["minSample"])?
-        && let Some(m) = js::opt_uint(&o, "minSample", "options")?
-    {
-        job.options.min_sample = m;
+    if let Some(o) = js::options(options, "options", &["minSample", "pseudonymiseKey"])? {
+        if let Some(m) = js::opt_uint(&o, "minSample", "options")? {
+            job.options.min_sample = m;
+        }
+        if let Some(key) = js::opt_bytes(&o, "pseudonymiseKey", "options")? {
+            job.pseudonymiser = Some(
+                Pseudonymiser::new(&key)
+                    .map_err(|e| Failure::new(e.code(), e.to_string(), None))?,
+            );
+        }
     }
     Ok(job)
 }
@@ -45,8 +55,11 @@ fn parse(rules: Unknown<'_>, dataset: Unknown<'_>, options: Option<Unknown<'_>>)
 /// Evaluates and serialises the report exactly as the CLI does. Pure; runs on a worker
 /// thread for `evaluateAsync`.
 fn run(job: &Job) -> Fallible<String> {
-    let out = oko::rules::evaluate(&job.rules, &job.ds, &job.options)
+    let mut out = oko::rules::evaluate(&job.rules, &job.ds, &job.options)
         .map_err(|e| Failure::new("internal.engine", e.to_string(), None))?;
+    if let Some(p) = &job.pseudonymiser {
+        p.pseudonymise_students(&mut out.report);
+    }
     serde_json::to_string_pretty(&out.report)
         .map_err(|e| Failure::new("internal.engine", e.to_string(), None))
 }
@@ -77,9 +90,13 @@ fn to_js<'e>(env: &'e Env, json: String) -> napi::Result<Unknown<'e>> {
 /// Returns the report as plain objects, field for field the JSON of the CLI's
 /// `oko evaluate --format json` (decimals are exact strings, absent values `null` or left
 /// out as in that JSON), plus `reportJson` (those bytes exactly) and `toJSON()`.
-/// Option: `minSample` (default 10): indicator values with a smaller n are limited samples,
-/// from which no rule draws a conclusion (they are listed as undetermined).
-/// Throws `input.argument` / `input.option` for a bad argument.
+/// Options: `minSample` (default 10): indicator values with a smaller n are limited samples,
+/// from which no rule draws a conclusion (they are listed as undetermined);
+/// `pseudonymiseKey` (a Buffer, Uint8Array or string of at least 16 bytes): every student id
+/// in the report becomes its pseudonym (HMAC-SHA256 with the key, first 16 hex characters),
+/// the same bytes as `oko evaluate --pseudonymise-key-file` and Python's `pseudonymise_key`.
+/// Throws `input.argument` / `input.option` for a bad argument, `privacy.key` for a key
+/// that is too short (the key is never shown).
 #[napi(
     ts_args_type = "rules: Rules, dataset: Dataset, options?: EvaluateOptions",
     ts_return_type = "Evaluation"

@@ -4,7 +4,9 @@
 
 use crate::errors::{Failure, Fallible};
 use napi::ValueType;
-use napi::bindgen_prelude::{FromNapiValue, JsObjectValue, JsValue, Object, Unknown};
+use napi::bindgen_prelude::{
+    FromNapiValue, JsObjectValue, JsValue, Object, Uint8ArraySlice, Unknown,
+};
 
 /// The largest integer a JS number holds exactly (2^53).
 pub(crate) const MAX_SAFE: f64 = 9_007_199_254_740_992.0;
@@ -135,4 +137,27 @@ pub(crate) fn opt_strings(
         out.push(String::from_unknown(e)?);
     }
     Ok(Some(out))
+}
+
+/// An optional byte string property: a `Buffer` / `Uint8Array`, or a string (its UTF-8
+/// bytes). The bytes are never put in a message.
+pub(crate) fn opt_bytes(obj: &Object<'_>, key: &str, what: &str) -> Fallible<Option<Vec<u8>>> {
+    let Some(u) = prop(obj, key)? else {
+        return Ok(None);
+    };
+    let bad = || {
+        Failure::argument(
+            format!("{what}.{key} must be a Buffer, a Uint8Array or a string"),
+            None,
+        )
+    };
+    match u.get_type()? {
+        ValueType::String => Ok(Some(String::from_unknown(u)?.into_bytes())),
+        ValueType::Object if u.is_typedarray()? => Ok(Some(
+            Uint8ArraySlice::from_unknown(u)
+                .map_err(|_| bad())?
+                .to_vec(),
+        )),
+        _ => Err(bad()),
+    }
 }

@@ -13,7 +13,7 @@ interface Case {
   description: string
   rules: string[]
   data: Record<string, Record<string, unknown>[]>
-  options?: { min_sample?: number }
+  options?: { min_sample?: number; pseudonymise_key?: string }
 }
 
 const dir = path.join(repo, 'tests', 'cases')
@@ -51,7 +51,8 @@ for (const file of cases) {
     const expected = fs.readFileSync(path.join(dir, file.replace(/\.json$/, '.expected.json')), 'utf8')
     const rules = loadRules(sources(c))
     const dataset = Dataset.fromRows(tables(c), { policy: 'strict' })
-    const options = { minSample: c.options?.min_sample ?? 10 }
+    const key = c.options?.pseudonymise_key
+    const options = { minSample: c.options?.min_sample ?? 10, ...(key === undefined ? {} : { pseudonymiseKey: key }) }
 
     const evaluation = evaluate(rules, dataset, options)
     assert.equal(evaluation.reportJson + '\n', expected, 'reportJson is the expected bytes')

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import * as oko from 'oko'
-import { rejectsCode, sampleRows, throwsCode } from './helpers.js'
+import { lowCompletion, rejectsCode, sampleRows, throwsCode } from './helpers.js'
 
 /** The hooks exist only in a build with the `debug-panic` feature; index.d.ts omits them. */
 const hooks = oko as unknown as { debugPanic?: () => void; debugPanicAsync?: () => Promise<void> }
@@ -59,4 +59,20 @@ test('messages never contain cell values', () => {
 test('new Dataset() is an error, not a crash', () => {
   const Ctor = oko.Dataset as unknown as new () => unknown
   assert.throws(() => new Ctor(), Error)
+})
+
+test('a panic inside evaluation (the core hook of the debug-panic build) is internal.panic, sync and async', async () => {
+  // The test build turns on oko's own `debug-panic`: `oko::rules::evaluate` panics for a
+  // dataset with this municipality, deep inside the engine, not in a binding's hook.
+  const rules = oko.loadRules([{ text: lowCompletion, name: 'demo.toml' }])
+  const bad = oko.Dataset.fromRows({ municipalities: [{ id: '__oko_debug_panic__', name: 'Секретный район' }] })
+  for (let i = 0; i < 2; i++) {
+    const e = throwsCode(() => oko.evaluate(rules, bad), 'internal.panic')
+    assert.doesNotMatch(e.message, /debug|Секретный/)
+    const a = await rejectsCode(oko.evaluateAsync(rules, bad), 'internal.panic')
+    assert.doesNotMatch(a.message, /debug|Секретный/)
+  }
+  const good = oko.Dataset.fromRows({ municipalities: [{ id: 'm1', name: 'Район' }] })
+  assert.ok(Array.isArray(oko.evaluate(rules, good).findings))
+  assert.ok(Array.isArray((await oko.evaluateAsync(rules, good)).findings))
 })

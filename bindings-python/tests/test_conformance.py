@@ -3,7 +3,7 @@ Rust runner (core/tests/conformance.rs) and the .expected.json files.
 
 Each case holds rules (inline TOML text, or a path relative to the repository's root when a
 one-line string ends in .toml), data (lists of dicts per table, built with policy strict)
-and options (min_sample).
+and options (min_sample, pseudonymise_key: a string whose UTF-8 bytes are the key).
 """
 
 from __future__ import annotations
@@ -37,8 +37,14 @@ def case_rules(case: dict[str, Any]) -> oko.Rules:
 def run_case(case: dict[str, Any]) -> str:
     """The report of a case as JSON text."""
     ds = oko.Dataset.from_tables(**case["data"], policy="strict")
-    min_sample = case.get("options", {}).get("min_sample", 10)
-    return oko.evaluate(case_rules(case), ds, min_sample=min_sample).to_json()
+    options = case.get("options", {})
+    key = options.get("pseudonymise_key")
+    return oko.evaluate(
+        case_rules(case),
+        ds,
+        min_sample=options.get("min_sample", 10),
+        pseudonymise_key=None if key is None else key.encode("utf-8"),
+    ).to_json()
 
 
 def test_there_are_cases() -> None:

@@ -59,3 +59,22 @@ def test_panic_becomes_oko_error() -> None:
         assert e.value.location is None
         assert "debug panic" not in str(e.value)  # the payload could quote data
     assert oko.generate("tiny").dataset.counts["schools"] == 6
+
+
+def test_a_panic_inside_evaluation_becomes_oko_error() -> None:
+    """The core's own test hook (oko's `debug-panic`, which the `debug-hooks` build turns
+    on) panics inside `oko::rules::evaluate`, with the GIL released: Python gets
+    `internal.panic`, and the interpreter and the next evaluation carry on."""
+    debug_hook("_debug_panic")  # skips (or fails under run-tests.sh) without the hooks
+    rules = oko.shipped_rules()
+    ds = oko.Dataset.from_tables(
+        municipalities=[{"id": "__oko_debug_panic__", "name": "Секретный район"}]
+    )
+    for _ in range(2):
+        with pytest.raises(oko.OkoError) as e:
+            oko.evaluate(rules, ds)
+        assert type(e.value) is oko.OkoError
+        assert e.value.code == "internal.panic"
+        assert "debug" not in str(e.value) and "Секретный" not in str(e.value)
+    ok = oko.Dataset.from_tables(municipalities=[{"id": "m1", "name": "Район"}])
+    assert oko.evaluate(rules, ok).to_json().startswith("{")

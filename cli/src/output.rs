@@ -300,6 +300,9 @@ fn thresholds(evidence: &[Evidence], ruleset: &str, rules: &Rules, lang: Lang) -
 /// readable text: for each finding the rule title, the condition, a table of every value
 /// read (name, value rounded for display, n, limited flag, role), the thresholds and the
 /// message.
+///
+/// With `pseudonymiser` (the one the report's student ids were pseudonymised with), a
+/// student is looked up and shown by pseudonym.
 pub fn explain(
     report: &Report,
     rules: &Rules,
@@ -307,8 +310,12 @@ pub fn explain(
     level: Level,
     entity: u32,
     lang: Lang,
+    pseudonymiser: Option<&oko::privacy::Pseudonymiser>,
 ) -> String {
-    let id = ds.entity_id(level, entity);
+    let mut id = ds.entity_id(level, entity);
+    if let Some(p) = pseudonymiser.filter(|_| level == Level::Student) {
+        id = p.pseudonymise(&id);
+    }
     let person = text::is_person_level(level.as_str());
     let mine = |e: &oko::rules::EntityRef| e.level == level && e.id == id;
     let findings: Vec<_> = report.findings.iter().filter(|f| mine(&f.entity)).collect();

@@ -5,12 +5,17 @@
 //! The key comes from the caller (the CLI reads it from a file; bindings take bytes). It is
 //! never printed: `Debug` shows only the pseudonym length.
 //!
-//! Where it is applied today: [`Pseudonymiser::apply_to_report`] rewrites the ids (and the
-//! names and messages that quote them) of every entity at the levels given; the CLI's
-//! `oko generate --pseudonymise-key-file` writes students' (and with
-//! `--pseudonymise-teachers`, teachers') ids pseudonymised in every table and in the ground
-//! truth. Reports have no student level yet: once it exists, callers pass it in `levels`
-//! (see the note on [`Pseudonymiser::apply_to_report`]).
+//! Where it is applied:
+//! - evaluation output: [`Pseudonymiser::pseudonymise_students`] rewrites every student id
+//!   of a [`Report`] (findings, undetermined outcomes, labels, targets) and re-sorts the
+//!   lists by pseudonym, so that the order gives nothing away either. The CLI (`oko
+//!   evaluate`, `explain` and `report --pseudonymise-key-file`), Python (`evaluate(...,
+//!   pseudonymise_key=...)`) and Node (`evaluate(..., { pseudonymiseKey })`) all call it on
+//!   the core's report, so they give the same bytes for the same key; the JSON, the CSV
+//!   tables and the HTML report are all made from that report;
+//! - data export: the CLI's `oko generate --pseudonymise-key-file` writes students' (and
+//!   with `--pseudonymise-teachers`, teachers') ids pseudonymised in every table and in the
+//!   ground truth.
 //!
 //! ```
 //! use oko::privacy::Pseudonymiser;
@@ -107,12 +112,43 @@ impl Pseudonymiser {
         out
     }
 
+    /// Rewrites every student id of `report` (findings, undetermined outcomes, labels and
+    /// targets at the student level) to its pseudonym, and re-sorts those lists by
+    /// pseudonym within each rule. Student names in reports are their class and school
+    /// (oko holds no names of children), so they and the messages stay as they are. This is
+    /// what "pseudonymise student ids in all output" means for every front end.
+    ///
+    /// ```
+    /// use oko::privacy::Pseudonymiser;
+    /// use oko::rules::{compile, evaluate, shipped, EvalOptions, RuleLimits};
+    /// let rules = compile(&shipped(), &RuleLimits::default()).unwrap();
+    /// let g = oko::generate(&oko::GeneratorConfig::tiny(1));
+    /// let mut report = evaluate(&rules, &g.dataset, &EvalOptions::default()).unwrap().report;
+    /// let students = |r: &oko::rules::Report| -> Vec<String> {
+    ///     r.labels.iter().map(|l| &l.entity).chain(r.findings.iter().map(|f| &f.entity))
+    ///         .filter(|e| e.level == oko::Level::Student).map(|e| e.id.clone()).collect()
+    /// };
+    /// let before = students(&report);
+    /// assert!(!before.is_empty());
+    /// let p = Pseudonymiser::new(b"0123456789abcdef").unwrap();
+    /// p.pseudonymise_students(&mut report);
+    /// let after = students(&report);
+    /// let json = serde_json::to_string(&report).unwrap();
+    /// for id in &before {
+    ///     assert!(after.contains(&p.pseudonymise(id)));
+    ///     assert!(!json.contains(&format!("\"{id}\"")));
+    /// }
+    /// ```
+    pub fn pseudonymise_students(&self, report: &mut Report) {
+        self.apply_to_report(report, &[Level::Student]);
+    }
+
     /// Rewrites every entity of `report` at one of `levels`: its id becomes the pseudonym, and
     /// its name and the messages of its findings no longer quote the id (a teacher's name is
-    /// `id, school`). Other levels (schools, municipalities) are left as they are.
-    ///
-    /// Hook for the student level: when reports gain student rows, pass that level here
-    /// (and teachers when the caller asks); nothing else needs to change.
+    /// `id, school`). Other levels (schools, municipalities) are left as they are. Findings,
+    /// undetermined outcomes, labels and targets are then re-sorted by the new ids, keeping
+    /// the evaluation's order otherwise (rule by rule), so that the order of the real ids
+    /// cannot be read from the output.
     ///
     /// ```
     /// use oko::privacy::Pseudonymiser;
@@ -136,9 +172,9 @@ impl Pseudonymiser {
     /// let id = report.findings[0].entity.id.clone();
     /// let p = Pseudonymiser::new(b"0123456789abcdef").unwrap();
     /// p.apply_to_report(&mut report, &[Level::Teacher]);
-    /// let f = &report.findings[0];
-    /// assert_eq!(f.entity.id, p.pseudonymise(&id));
+    /// let f = report.findings.iter().find(|f| f.entity.id == p.pseudonymise(&id)).unwrap();
     /// assert!(!f.entity.name.contains(&id) && !f.message.ru.contains(&id));
+    /// assert!(report.findings.windows(2).all(|w| w[0].entity.id <= w[1].entity.id));
     /// ```
     pub fn apply_to_report(&self, report: &mut Report, levels: &[Level]) {
         let rewrite = |e: &mut EntityRef| -> Option<(String, String)> {
@@ -152,7 +188,9 @@ impl Pseudonymiser {
             Some((old_name, e.name.clone()))
         };
         for f in &mut report.findings {
-            if let Some((old, new)) = rewrite(&mut f.entity) {
+            if let Some((old, new)) = rewrite(&mut f.entity)
+                && old != new
+            {
                 f.message.ru = f.message.ru.replace(&old, &new);
                 f.message.en = f.message.en.replace(&old, &new);
             }
@@ -163,6 +201,49 @@ impl Pseudonymiser {
         for l in &mut report.labels {
             rewrite(&mut l.entity);
         }
+        for t in &mut report.targets {
+            rewrite(&mut t.entity);
+        }
+        // The evaluation sorted each list by rule, then entity id, then scope: sort again
+        // within each rule's run, by the new ids.
+        resort(
+            &mut report.findings,
+            |a, b| (&a.ruleset, &a.rule) == (&b.ruleset, &b.rule),
+            |a, b| (&a.entity.id, &a.scope).cmp(&(&b.entity.id, &b.scope)),
+        );
+        resort(
+            &mut report.undetermined,
+            |a, b| (&a.ruleset, &a.rule) == (&b.ruleset, &b.rule),
+            |a, b| (&a.entity.id, &a.scope).cmp(&(&b.entity.id, &b.scope)),
+        );
+        resort(
+            &mut report.labels,
+            |a, b| (&a.ruleset, &a.classification) == (&b.ruleset, &b.classification),
+            |a, b| (&a.entity.id, &a.scope).cmp(&(&b.entity.id, &b.scope)),
+        );
+        resort(
+            &mut report.targets,
+            |a, b| (&a.ruleset, &a.target) == (&b.ruleset, &b.target),
+            |a, b| (&a.entity.id, &a.scope).cmp(&(&b.entity.id, &b.scope)),
+        );
+    }
+}
+
+/// Sorts each run of consecutive items of the same group (`same`) by `cmp` (stable),
+/// leaving the order of the runs as it is.
+fn resort<T>(
+    items: &mut [T],
+    same: impl Fn(&T, &T) -> bool,
+    cmp: impl Fn(&T, &T) -> std::cmp::Ordering,
+) {
+    let mut start = 0;
+    while start < items.len() {
+        let len = items[start..]
+            .iter()
+            .position(|x| !same(&items[start], x))
+            .unwrap_or(items.len() - start);
+        items[start..start + len].sort_by(&cmp);
+        start += len;
     }
 }
 

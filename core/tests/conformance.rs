@@ -86,7 +86,11 @@ pub fn run_case(case: &Value, repo: &Path) -> String {
         .collect();
     let rules = compile(&sources, &RuleLimits::default()).unwrap_or_else(|e| panic!("{e}"));
     let min_sample = case["options"]["min_sample"].as_u64().unwrap_or(10);
-    let out = evaluate(&rules, &ds, &EvalOptions { min_sample }).expect("evaluation");
+    let mut out = evaluate(&rules, &ds, &EvalOptions { min_sample }).expect("evaluation");
+    if let Some(key) = case["options"]["pseudonymise_key"].as_str() {
+        let p = oko::privacy::Pseudonymiser::new(key.as_bytes()).expect("a long enough key");
+        p.pseudonymise_students(&mut out.report);
+    }
     let mut json = serde_json::to_string_pretty(&out.report).expect("report serialises");
     json.push('\n');
     json

@@ -310,7 +310,13 @@ def load_rules(*sources: _RuleInput) -> Rules:
 def shipped_rules() -> Rules:
     """The rulesets shipped with oko."""
 
-def evaluate(rules: Rules, dataset: Dataset, min_sample: int = 10) -> Evaluation:
+def evaluate(
+    rules: Rules,
+    dataset: Dataset,
+    min_sample: int = 10,
+    *,
+    pseudonymise_key: Optional[bytes] = None,
+) -> Evaluation:
     """Evaluates rules over a dataset."""
 
 def set_language(lang: _Lang) -> None:

@@ -448,21 +448,37 @@ impl PyView {
 /// once, with the evidence of each outcome.
 ///
 /// ``min_sample``: below this n an indicator value is a limited sample and no conclusion is
-/// drawn from it (the outcome is undetermined). Runs with the GIL released: several
-/// evaluations can run in threads at once. Returns an :class:`Evaluation`.
+/// drawn from it (the outcome is undetermined).
+///
+/// ``pseudonymise_key`` (bytes, at least 16): every student id in the report (findings,
+/// labels, undetermined, their tables and :meth:`to_json`) is replaced by its pseudonym,
+/// HMAC-SHA256 with this key, first 16 hex characters: the same pseudonyms and bytes as
+/// ``oko evaluate --pseudonymise-key-file`` and Node's ``pseudonymiseKey``. A shorter key
+/// raises :class:`OkoError` with code ``privacy.key``; the key is never shown.
+///
+/// Runs with the GIL released: several evaluations can run in threads at once. Returns an
+/// :class:`Evaluation`.
 #[pyfunction]
-#[pyo3(signature = (rules, dataset, min_sample=10))]
+#[pyo3(signature = (rules, dataset, min_sample=10, *, pseudonymise_key=None))]
 pub fn evaluate(
     py: Python<'_>,
     rules: &Bound<'_, PyRules>,
     dataset: &Bound<'_, PyDataset>,
     min_sample: u64,
+    pseudonymise_key: Option<&[u8]>,
 ) -> PyResult<PyEvaluation> {
     let compiled = Arc::clone(&rules.get().rules);
     let ds = Arc::clone(&dataset.get().inner);
+    let pseudonymiser = pseudonymise_key
+        .map(oko::privacy::Pseudonymiser::new)
+        .transpose()
+        .map_err(|e| PyErr::from(Failure::internal(e.code(), e.to_string())))?;
     let done = py.detach(|| {
         guard(|| {
-            oko::rules::evaluate(&compiled, &ds, &EvalOptions { min_sample }).map(|e| {
+            oko::rules::evaluate(&compiled, &ds, &EvalOptions { min_sample }).map(|mut e| {
+                if let Some(p) = &pseudonymiser {
+                    p.pseudonymise_students(&mut e.report);
+                }
                 let labels = scope_labels(&ds, &e.aggregates);
                 (e, labels)
             })

@@ -3,6 +3,7 @@
 
 use crate::Failure;
 use indicatif::{ProgressBar, ProgressStyle};
+use oko::privacy::Pseudonymiser;
 use oko::rules::{EvalOptions, Evaluation, RuleLimits, Rules, compile, evaluate};
 use oko::{Dataset, Level};
 use oko_cli::load::{LoadArgs, LoadError, LoadReport};
@@ -26,6 +27,12 @@ pub struct Inputs {
     /// no conclusion drawn from it.
     #[arg(long, value_name = "N", default_value_t = 10)]
     pub min_sample: u64,
+    /// Replace every student id in the output (JSON, CSV, text, HTML) by its pseudonym:
+    /// HMAC-SHA256 with the key in this file, first 16 hex characters, the same as
+    /// `oko generate --pseudonymise-key-file` and the Python and Node `pseudonymise_key`.
+    /// The file's bytes are the key (a trailing newline is dropped); at least 16 bytes.
+    #[arg(long, value_name = "FILE")]
+    pub pseudonymise_key_file: Option<PathBuf>,
 }
 
 impl Inputs {
@@ -81,8 +88,24 @@ impl Inputs {
         }
     }
 
-    /// Evaluates the rules over the data, with a spinner when stderr is a terminal.
-    pub fn evaluate(&self, rules: &Rules, ds: &Dataset) -> Result<Evaluation, Failure> {
+    /// The pseudonymiser of `--pseudonymise-key-file`, if given (exit 2 for a key file that
+    /// cannot be read or a key that is too short).
+    pub fn pseudonymiser(&self) -> Result<Option<Pseudonymiser>, Failure> {
+        self.pseudonymise_key_file
+            .as_deref()
+            .map(pseudonymiser)
+            .transpose()
+    }
+
+    /// Evaluates the rules over the data, with a spinner when stderr is a terminal; with a
+    /// pseudonymiser, the report's student ids are pseudonymised
+    /// ([`Pseudonymiser::pseudonymise_students`]), so every output made from it is.
+    pub fn evaluate(
+        &self,
+        rules: &Rules,
+        ds: &Dataset,
+        p: Option<&Pseudonymiser>,
+    ) -> Result<Evaluation, Failure> {
         let spinner = spinner("evaluating rules");
         let out = evaluate(
             rules,
@@ -91,7 +114,13 @@ impl Inputs {
                 min_sample: self.min_sample,
             },
         )
-        .map_err(|e| Failure::internal(e.to_string()));
+        .map_err(|e| Failure::internal(e.to_string()))
+        .map(|mut ev| {
+            if let Some(p) = p {
+                p.pseudonymise_students(&mut ev.report);
+            }
+            ev
+        });
         if let Some(s) = spinner {
             s.finish_and_clear();
         }
@@ -111,6 +140,17 @@ impl Inputs {
                 .unwrap_or_default(),
         }
     }
+}
+
+/// The pseudonymiser of a key file: its bytes without a trailing newline. Neither the key
+/// nor the file's content is ever printed (exit 2 when it cannot be read or is too short).
+pub fn pseudonymiser(path: &std::path::Path) -> Result<Pseudonymiser, Failure> {
+    let mut key = std::fs::read(path)
+        .map_err(|e| Failure::with_code(2, format!("reading the key file: {}", e.kind())))?;
+    while key.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
+        key.pop();
+    }
+    Pseudonymiser::new(&key).map_err(|e| Failure::with_code(2, e.to_string()))
 }
 
 /// A spinner on stderr when it is a terminal; `None` otherwise (quiet in pipes and CI).

@@ -63,9 +63,10 @@ pub fn run(a: Args) -> Result<(), Failure> {
             "--what and --level apply to --format csv; the JSON report holds everything",
         ));
     }
+    let p = a.inputs.pseudonymiser()?;
     let rules = a.inputs.compile_rules()?;
     let (ds, _) = a.inputs.load_data()?;
-    let ev = a.inputs.evaluate(&rules, &ds)?;
+    let ev = a.inputs.evaluate(&rules, &ds, p.as_ref())?;
     match a.format {
         Format::Json => {
             let s = report_json(&ev.report).map_err(|e| Failure::internal(e.to_string()))?;

@@ -25,10 +25,11 @@ Exit codes: 0 success, 1 internal or I/O error, 2 bad usage (including an unknow
 pub struct Args {
     #[command(flatten)]
     inputs: Inputs,
-    /// Level of the entity: school, class, grade, teacher, municipality or region.
+    /// Level of the entity: student, class, grade, teacher, school, municipality or region.
     #[arg(long, value_parser = parse_level, value_name = "LEVEL")]
     level: Level,
-    /// Id of the entity as in the data (`S0012`; a grade is `S0012/5`; the region `region`).
+    /// Id of the entity as in the data (`S0012`; a grade is `S0012/5`; the region `region`);
+    /// with --pseudonymise-key-file, a student's id or pseudonym.
     #[arg(long, value_name = "ID")]
     entity: String,
     /// Language: ru or en.
@@ -41,15 +42,22 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(a: Args) -> Result<(), Failure> {
+    let p = a.inputs.pseudonymiser()?;
     let rules = a.inputs.compile_rules()?;
     let (ds, _) = a.inputs.load_data()?;
-    let Some(entity) = find_entity(&ds, a.level, &a.entity) else {
+    // With a key, a student may be named by id or by pseudonym.
+    let by_pseudonym = || {
+        let p = p.as_ref().filter(|_| a.level == Level::Student)?;
+        (0..ds.entity_count(a.level) as u32)
+            .find(|&e| p.pseudonymise(&ds.entity_id(a.level, e)) == a.entity)
+    };
+    let Some(entity) = find_entity(&ds, a.level, &a.entity).or_else(by_pseudonym) else {
         return Err(Failure::with_code(
             2,
             format!("no {} with id `{}` in the data", a.level.as_str(), a.entity),
         ));
     };
-    let ev = a.inputs.evaluate(&rules, &ds)?;
-    let text = explain(&ev.report, &rules, &ds, a.level, entity, a.lang);
+    let ev = a.inputs.evaluate(&rules, &ds, p.as_ref())?;
+    let text = explain(&ev.report, &rules, &ds, a.level, entity, a.lang, p.as_ref());
     write_out(a.out.as_deref(), &text)
 }

@@ -1,7 +1,7 @@
 //! `oko generate`: write a synthetic district or region as CSV files.
 
+use super::common::pseudonymiser;
 use crate::Failure;
-use oko::privacy::Pseudonymiser;
 use oko_cli::export::{ExportOptions, write_dataset_with};
 use std::path::PathBuf;
 
@@ -37,16 +37,6 @@ pub struct Args {
     pseudonymise_teachers: bool,
 }
 
-/// The pseudonymiser of a key file: its bytes without a trailing newline.
-fn pseudonymiser(path: &PathBuf) -> Result<Pseudonymiser, Failure> {
-    let mut key = std::fs::read(path)
-        .map_err(|e| Failure::with_code(2, format!("reading the key file: {}", e.kind())))?;
-    while key.last().is_some_and(|b| *b == b'\n' || *b == b'\r') {
-        key.pop();
-    }
-    Pseudonymiser::new(&key).map_err(|e| Failure::with_code(2, e.to_string()))
-}
-
 /// Runs the command.
 pub fn run(a: Args) -> Result<(), Failure> {
     let mut config = match a.preset.as_str() {
@@ -71,7 +61,7 @@ pub fn run(a: Args) -> Result<(), Failure> {
     let p = a
         .pseudonymise_key_file
         .as_ref()
-        .map(pseudonymiser)
+        .map(|p| pseudonymiser(p))
         .transpose()?;
     let mut g = oko::generate(&config);
     let options = ExportOptions {

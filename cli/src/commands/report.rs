@@ -35,9 +35,10 @@ pub struct Args {
 
 /// Runs the command.
 pub fn run(a: Args) -> Result<(), Failure> {
+    let p = a.inputs.pseudonymiser()?;
     let rules = a.inputs.compile_rules()?;
     let (ds, load) = a.inputs.load_data()?;
-    let ev = a.inputs.evaluate(&rules, &ds)?;
+    let ev = a.inputs.evaluate(&rules, &ds, p.as_ref())?;
     let input = ReportInput {
         dataset: &ds,
         rules: &rules,
