@@ -41,3 +41,16 @@ fn demo_into_a_closed_pipe_ends_quietly() {
     assert!(!stderr.contains("panicked"), "stderr: {stderr}");
     let _ = std::fs::remove_dir_all(dir);
 }
+
+#[test]
+fn csv_into_a_closed_pipe_ends_quietly() {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/load/base");
+    let out = run_with_closed_stdout(&["evaluate", "--data", data, "--format", "csv"]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "exit {:?}, stderr: {stderr}",
+        out.status
+    );
+    assert!(!stderr.contains("panicked"), "stderr: {stderr}");
+}

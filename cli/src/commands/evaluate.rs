@@ -1,6 +1,6 @@
 //! `oko evaluate`: rules over data, as the JSON report or CSV tables.
 
-use super::common::{Inputs, parse_level, spinner, write_out};
+use super::common::{Inputs, parse_level, spinner, stdout_failure, write_out};
 use crate::Failure;
 use oko::Level;
 use oko_cli::output::{What, report_json, write_csv};
@@ -91,7 +91,7 @@ pub fn run(a: Args) -> Result<(), Failure> {
                     )
                     .map_err(|e| e.to_string())
                     .and_then(|()| w.flush().map_err(|e| e.to_string()))
-                    .map_err(|e| format!("writing {}: {e}", p.display()))
+                    .map_err(|e| Failure::internal(format!("writing {}: {e}", p.display())))
                 }
                 None => {
                     let mut w = std::io::BufWriter::new(std::io::stdout().lock());
@@ -104,15 +104,19 @@ pub fn run(a: Args) -> Result<(), Failure> {
                         a.lang,
                         a.level,
                     )
-                    .map_err(|e| e.to_string())
-                    .and_then(|()| w.flush().map_err(|e| e.to_string()))
-                    .map_err(|e| format!("writing to stdout: {e}"))
+                    .map_err(|e| match e.kind() {
+                        csv::ErrorKind::Io(io) if io.kind() == std::io::ErrorKind::BrokenPipe => {
+                            Failure::closed_output()
+                        }
+                        _ => Failure::internal(format!("writing to stdout: {e}")),
+                    })
+                    .and_then(|()| w.flush().map_err(stdout_failure))
                 }
             };
             if let Some(s) = sp {
                 s.finish_and_clear();
             }
-            result.map_err(Failure::internal)
+            result
         }
     }
 }
