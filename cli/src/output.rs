@@ -146,7 +146,7 @@ pub fn write_csv<W: Write>(
             for l in Level::ALL.into_iter().filter(|l| keep(*l)) {
                 let person = text::is_person_level(l.as_str());
                 let mut last: Option<(u32, String, String)> = None;
-                for c in agg.cells(l) {
+                for (ci, c) in agg.cells(l).iter().enumerate() {
                     let (id, name) = match &last {
                         Some((e, id, name)) if *e == c.entity => (id.clone(), name.clone()),
                         _ => {
@@ -161,7 +161,7 @@ pub fn write_csv<W: Write>(
                         }
                     };
                     for &ind in Indicator::ALL {
-                        let Some(v) = agg.value(l, c.entity, c.scope, ind) else {
+                        let Some(v) = agg.value_at(l, ci, ind) else {
                             continue;
                         };
                         w.write_record([
