@@ -433,6 +433,17 @@ fn rho_from_parts(
 /// [`JointHistogram`], which merges.
 pub fn spearman_pairs(pairs: &[(u32, u32)]) -> Option<f64> {
     let n = pairs.len() as u64;
+    // Marks and scores span small ranges: count them in arrays (the same ranks and cells,
+    // in the same order, so the same ρ to the last bit) rather than in ordered maps.
+    if let (Some(xd), Some(yd)) = (
+        Dense::new(pairs.iter().map(|p| p.0), pairs.len()),
+        Dense::new(pairs.iter().map(|p| p.1), pairs.len()),
+    ) {
+        let u = centred_ranks(&xd.marginal, n);
+        let v = centred_ranks(&yd.marginal, n);
+        let cells = pairs.iter().map(|&(x, y)| (xd.rank(x), yd.rank(y), 1u64));
+        return rho_from_parts(&u, &v, cells);
+    }
     let mut xs: BTreeMap<u32, (usize, u64)> = BTreeMap::new();
     let mut ys: BTreeMap<u32, (usize, u64)> = BTreeMap::new();
     for &(x, y) in pairs {
@@ -452,6 +463,51 @@ pub fn spearman_pairs(pairs: &[(u32, u32)]) -> Option<f64> {
     rho_from_parts(&u, &v, cells)
 }
 
+/// The distinct values of a variable over a small range: each present value's rank among
+/// them and the count per rank.
+struct Dense {
+    min: u32,
+    rank: Vec<u32>,
+    marginal: Vec<u64>,
+}
+
+impl Dense {
+    /// `None` for no values or a range much wider than the number of values.
+    fn new(values: impl Iterator<Item = u32> + Clone, n: usize) -> Option<Dense> {
+        let (lo, hi) = values
+            .clone()
+            .fold((u32::MAX, 0), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        if lo > hi {
+            return None;
+        }
+        let span = (hi - lo) as usize + 1;
+        if span > n.saturating_mul(4).max(1 << 16) {
+            return None;
+        }
+        let mut counts = vec![0u64; span];
+        for v in values {
+            counts[(v - lo) as usize] += 1;
+        }
+        let mut rank = vec![u32::MAX; span];
+        let mut marginal = Vec::new();
+        for (k, &c) in counts.iter().enumerate() {
+            if c > 0 {
+                rank[k] = marginal.len() as u32;
+                marginal.push(c);
+            }
+        }
+        Some(Dense {
+            min: lo,
+            rank,
+            marginal,
+        })
+    }
+
+    fn rank(&self, v: u32) -> usize {
+        self.rank[(v - self.min) as usize] as usize
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -462,6 +518,16 @@ mod tests {
         assert_eq!(spearman_pairs(&up), Some(1.0));
         let down: Vec<_> = up.iter().map(|&(x, y)| (x, 100 - y)).collect();
         assert_eq!(spearman_pairs(&down), Some(-1.0));
+    }
+
+    #[test]
+    fn wide_values_take_the_map_path_with_the_same_result() {
+        let pairs = [(1, 1), (1, 2), (2, 2), (3, 3)];
+        let wide: Vec<_> = pairs
+            .iter()
+            .map(|&(x, y)| (x * 1_000_000_000, y * 1_000_000_000))
+            .collect();
+        assert_eq!(spearman_pairs(&pairs), spearman_pairs(&wide));
     }
 
     #[test]
