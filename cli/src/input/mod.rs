@@ -563,3 +563,55 @@ fn open_source(
         }
     }
 }
+
+#[cfg(test)]
+mod batch_tests {
+    use super::*;
+
+    #[test]
+    fn batches_keep_rows_and_cells_apart() {
+        let mut b = RowBatch::new();
+        b.push_row(&Row::new(2, ["a", "", "ccc"]));
+        b.start_row(5);
+        b.push_cell("x");
+        b.push_cell("yy");
+        b.abandon_row();
+        b.push_row(&Row::new(7, ["", "ё", ""]));
+        assert_eq!(b.len(), 2);
+        assert_eq!(b.numbers(), [2, 7]);
+        assert_eq!(b.row(0).unwrap().to_vec(), ["a", "", "ccc"]);
+        assert_eq!(b.row(1).unwrap().to_vec(), ["", "ё", ""]);
+        assert_eq!(b.cell(1, 1), Some("ё"));
+        assert_eq!(b.cell(0, 3), None);
+        assert_eq!(b.cell(2, 0), None);
+        b.clear();
+        assert!(b.is_empty());
+        assert_eq!(b.cell(0, 0), None);
+    }
+
+    #[test]
+    fn reading_in_batches_gives_the_rows_the_iterator_gives() {
+        let text = "a;b\r\n1;2\r\n\r\n3;4\r\n5;6;7\r\n8; 9 \r\n";
+        let rows: Vec<Result<Row, InputError>> =
+            open_bytes("t.csv", text.as_bytes().to_vec(), &ReadOptions::default())
+                .unwrap()
+                .collect();
+        for size in [1, 2, 100] {
+            let mut reader =
+                open_bytes("t.csv", text.as_bytes().to_vec(), &ReadOptions::default()).unwrap();
+            let mut got: Vec<Result<Row, InputError>> = Vec::new();
+            loop {
+                let mut b = RowBatch::new();
+                let end = reader.read_batch(&mut b, size);
+                got.extend((0..b.len()).filter_map(|r| b.row(r)).map(Ok));
+                match end {
+                    BatchEnd::Full => {}
+                    BatchEnd::End => break,
+                    BatchEnd::Error(e) => got.push(Err(e)),
+                }
+            }
+            assert_eq!(format!("{got:?}"), format!("{rows:?}"), "batches of {size}");
+        }
+        assert!(rows.iter().any(Result::is_err));
+    }
+}
