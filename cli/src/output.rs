@@ -14,6 +14,14 @@ pub fn report_json(report: &Report) -> serde_json::Result<String> {
     Ok(s)
 }
 
+/// Writes the bytes of [`report_json`] to `w` as they are made, never holding the whole
+/// text (a region's report, with every student's labels and their evidence, runs to
+/// gigabytes).
+pub fn write_report_json<W: Write>(w: &mut W, report: &Report) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, report).map_err(std::io::Error::from)?;
+    w.write_all(b"\n")
+}
+
 /// Which table `oko evaluate --format csv` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum What {
