@@ -28,15 +28,13 @@ py="$venv/bin/python"
 "$py" -m pip install -q -r "$here/requirements-test.txt"
 
 step "build the wheel (maturin, release, debug-hooks)"
-wheels="$(mktemp -d)"
-trap 'rm -rf "$wheels"' EXIT
-(cd "$here" && "$venv/bin/maturin" build --release --locked --features debug-hooks \
-    --interpreter "$py" --out "$wheels")
-"$py" -m pip install -q --force-reinstall --no-deps "$wheels"/oko-*.whl
+"$here/install-wheel.sh" "$venv" --features debug-hooks
 
 step "stubs match the module (mypy.stubtest)"
 # From a neutral directory, so that only the installed package is seen.
-(cd "$wheels" && "$py" -m mypy.stubtest oko --mypy-config-file "$here/pyproject.toml")
+neutral="$(mktemp -d)"
+trap 'rm -rf "$neutral"' EXIT
+(cd "$neutral" && "$py" -m mypy.stubtest oko --mypy-config-file "$here/pyproject.toml")
 
 step "tests and examples type-check (mypy --strict)"
 (cd "$here" && "$py" -m mypy --strict tests examples)

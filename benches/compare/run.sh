@@ -8,7 +8,8 @@
 #   benches/compare/run.sh --scaling [--runs R]                      oko alone at 10k, 100k, 1M students
 #
 # Environment: OKO_VENV (default .venv) is created and given polars, pandas, pyarrow and
-# zen-engine from PyPI if they are missing; CARGO_TARGET_DIR as usual; OKO_BENCH_DATA is
+# zen-engine from PyPI if they are missing, and (full mode) the Python package oko built from
+# this checkout (bindings-python/install-wheel.sh); CARGO_TARGET_DIR as usual; OKO_BENCH_DATA is
 # where generated data and outputs go (default $CARGO_TARGET_DIR/compare).
 # Exit status: 0 when every output agrees, 1 when the cross-check finds a difference,
 # 2 on a usage or setup error.
@@ -29,7 +30,7 @@ while [[ $# -gt 0 ]]; do
     --zen-rows) zen_rows="$2"; shift 2 ;;
     --smoke) mode=smoke; shift ;;
     --scaling) mode=scaling; shift ;;
-    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,17p' "$0"; exit 0 ;;
     *) echo "run.sh: unknown argument $1 (see --help)" >&2; exit 2 ;;
   esac
 done
@@ -109,6 +110,13 @@ case "$mode" in
     machine before "$work/machine.json"
     "$py" "$here/arrow_size.py" "$data/region" > "$work/arrow.json"
     binding="$root/benches/python/bench_binding.py"
+    # The Python package from this checkout, built and installed into the venv as
+    # bindings-python/run-tests.sh does; if it cannot be built, its row says "not measured".
+    if [[ -f "$binding" ]]; then
+      say "building the Python package oko into $venv (maturin, release)"
+      "$root/bindings-python/install-wheel.sh" "$venv" >&2 ||
+        say "the Python package did not build: its row stays 'not measured'"
+    fi
     for ((i = 1; i <= runs; i++)); do
       say "run $i of $runs"
       "$bin/oko-compare" "$data/region" --rules rules | tail -n1 >> "$work/indicators.jsonl"

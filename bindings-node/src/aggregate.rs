@@ -161,10 +161,10 @@ fn run(job: &Job) -> Output {
         },
     };
     for &level in &job.levels {
-        for cell in agg.cells(level) {
+        for (ci, cell) in agg.cells(level).iter().enumerate() {
             let mut entity_code = None;
             for (&ind, &code) in job.indicators.iter().zip(&ind_code) {
-                let Some(v) = agg.value(level, cell.entity, cell.scope, ind) else {
+                let Some(v) = agg.value_at(level, ci, ind) else {
                     continue;
                 };
                 let e = *entity_code.get_or_insert_with(|| {

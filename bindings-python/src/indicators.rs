@@ -97,10 +97,10 @@ fn build_batch(ds: &Dataset, agg: &Aggregates, labels: &[String]) -> Result<Reco
     let (mut level, mut entity, mut scope, mut ind) = (vec![], vec![], vec![], vec![]);
     let (mut value, mut n, mut limited) = (vec![], vec![], vec![]);
     for l in Level::ALL {
-        for c in agg.cells(l) {
+        for (ci, c) in agg.cells(l).iter().enumerate() {
             let id = entity_id(ds, l, c.entity);
             for &i in Indicator::ALL {
-                let Some(v) = agg.value(l, c.entity, c.scope, i) else {
+                let Some(v) = agg.value_at(l, ci, i) else {
                     continue;
                 };
                 level.push(l.as_str());

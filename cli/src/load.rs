@@ -43,7 +43,7 @@ use std::collections::HashMap;
 use std::fmt;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
-use std::sync::mpsc;
+use std::sync::{Mutex, mpsc};
 use std::time::{Duration, Instant};
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -53,8 +53,8 @@ use oko::{
 };
 
 use crate::input::{
-    self, ColumnMap, Detected, EncodingOption, ErrorKind, FormatOption, IDENTITY_MAPPING,
-    InputError, Location, Mapping, ReadOptions, Row, SeparatorOption, TABLES, TASK_PATTERN,
+    self, BatchEnd, ColumnMap, Detected, EncodingOption, ErrorKind, FormatOption, IDENTITY_MAPPING,
+    InputError, Location, Mapping, ReadOptions, RowBatch, SeparatorOption, TABLES, TASK_PATTERN,
     TableReader,
 };
 
@@ -512,6 +512,8 @@ pub fn load_sources(
     let mut builder = DatasetBuilder::with_limits(options.policy, options.limits);
     let mut tracks: Vec<Track> = Vec::new();
     let mut input_problems: Vec<Problem> = Vec::new();
+    // Row batches, filled by the reading thread and reused from table to table.
+    let mut pool: Vec<RowBatch> = Vec::new();
     for (table, path) in &files {
         let mapping = custom
             .as_ref()
@@ -519,6 +521,7 @@ pub fn load_sources(
             .unwrap_or(&identity);
         let (track, load) = load_table(
             &mut builder,
+            &mut pool,
             *table,
             path,
             mapping,
@@ -643,7 +646,7 @@ struct ChunkSource<'a> {
     names: &'a [String],
     feeds: &'a [Feed],
     values: &'a [String],
-    rows: &'a [Row],
+    rows: &'a RowBatch,
 }
 
 impl TableSource for ChunkSource<'_> {
@@ -657,7 +660,7 @@ impl TableSource for ChunkSource<'_> {
 
     fn cell(&self, row: usize, column: usize) -> CellValue<'_> {
         match self.feeds[column] {
-            Feed::File(i) => CellValue::Str(self.rows[row].get(i).unwrap_or("")),
+            Feed::File(i) => CellValue::Str(self.rows.cell(row, i).unwrap_or("")),
             Feed::Const(k) => CellValue::Str(&self.values[k]),
         }
     }
@@ -705,9 +708,25 @@ fn open(
     }
 }
 
+/// A batch from the pool, or a new one.
+fn take_batch(pool: &Mutex<Vec<RowBatch>>) -> RowBatch {
+    let mut batch = pool
+        .lock()
+        .unwrap_or_else(|e| e.into_inner())
+        .pop()
+        .unwrap_or_default();
+    batch.clear();
+    batch
+}
+
+/// Puts a batch the builder is done with back into the pool.
+fn give_batch(pool: &Mutex<Vec<RowBatch>>, batch: RowBatch) {
+    pool.lock().unwrap_or_else(|e| e.into_inner()).push(batch);
+}
+
 /// A message from the reading thread.
 enum Msg {
-    Rows(Vec<Row>),
+    Rows(RowBatch),
     RowError(InputError),
     Fatal(InputError),
 }
@@ -802,6 +821,7 @@ fn progress_bar(options: &LoadOptions, file: &str) -> Option<ProgressBar> {
 
 fn load_table(
     builder: &mut DatasetBuilder,
+    pool: &mut Vec<RowBatch>,
     table: TableName,
     path: &Path,
     mapping: &Mapping,
@@ -838,7 +858,7 @@ fn load_table(
     let mut core_ignored: Option<Vec<String>> = None;
     let mut fatal: Option<LoadError> = None;
 
-    let mut feed = |chunk: &[Row], track: &mut Track| -> Result<(), LoadError> {
+    let mut feed = |chunk: &RowBatch, track: &mut Track| -> Result<(), LoadError> {
         let source = ChunkSource {
             names: &plan.names,
             feeds: &plan.feeds,
@@ -850,8 +870,8 @@ fn load_table(
             .add_table(table, &source)
             .map_err(|e| missing_column(&e, &track.file, &plan.names, &constants))?;
         debug_assert_eq!(builder.rows_seen(table) - before, chunk.len() as u64);
-        for row in chunk {
-            track.rows.push(row.number());
+        for &number in chunk.numbers() {
+            track.rows.push(number);
         }
         rejected += r.rejected;
         if core_ignored.is_none() {
@@ -860,40 +880,30 @@ fn load_table(
         Ok(())
     };
 
+    let shared_pool = Mutex::new(std::mem::take(pool));
     std::thread::scope(|s| {
         let (tx, rx) = mpsc::sync_channel::<Msg>(2);
+        // Batches the builder is done with come back to be filled again.
+        let shared = &shared_pool;
         s.spawn(move || {
-            let mut chunk = Vec::with_capacity(chunk_rows.min(1 << 16));
-            for item in reader {
-                let msg = match item {
-                    Ok(row) => {
-                        chunk.push(row);
-                        if chunk.len() < chunk_rows {
-                            continue;
-                        }
-                        Msg::Rows(std::mem::replace(
-                            &mut chunk,
-                            Vec::with_capacity(chunk_rows.min(1 << 16)),
-                        ))
-                    }
-                    Err(e) if row_level(&e) => {
-                        // Keep row order: the rows before the error go first.
-                        if !chunk.is_empty()
-                            && tx.send(Msg::Rows(std::mem::take(&mut chunk))).is_err()
-                        {
-                            return;
-                        }
-                        Msg::RowError(e)
-                    }
-                    Err(e) => Msg::Fatal(e),
+            let mut reader = reader;
+            loop {
+                let mut batch = take_batch(shared);
+                let end = reader.read_batch(&mut batch, chunk_rows);
+                // Keep row order: the rows before an error go first.
+                if !batch.is_empty() && tx.send(Msg::Rows(batch)).is_err() {
+                    return;
+                }
+                let msg = match end {
+                    BatchEnd::Full => continue,
+                    BatchEnd::End => return,
+                    BatchEnd::Error(e) if row_level(&e) => Msg::RowError(e),
+                    BatchEnd::Error(e) => Msg::Fatal(e),
                 };
                 let stop = matches!(msg, Msg::Fatal(_));
                 if tx.send(msg).is_err() || stop {
                     return;
                 }
-            }
-            if !chunk.is_empty() {
-                let _ = tx.send(Msg::Rows(chunk));
             }
         });
         let mut fed = false;
@@ -905,6 +915,7 @@ fn load_table(
                         fatal = Some(e);
                         break;
                     }
+                    give_batch(&shared_pool, chunk);
                     fed = true;
                     if let Some(pb) = &pb {
                         pb.set_position(rows);
@@ -924,11 +935,12 @@ fn load_table(
         // An empty file still goes through the builder: its columns are checked.
         if !fed
             && fatal.is_none()
-            && let Err(e) = feed(&[], &mut track)
+            && let Err(e) = feed(&RowBatch::new(), &mut track)
         {
             fatal = Some(e);
         }
     });
+    *pool = shared_pool.into_inner().unwrap_or_else(|e| e.into_inner());
     if let Some(pb) = &pb {
         pb.finish_and_clear();
     }

@@ -14,6 +14,14 @@ pub fn report_json(report: &Report) -> serde_json::Result<String> {
     Ok(s)
 }
 
+/// Writes the bytes of [`report_json`] to `w` as they are made, never holding the whole
+/// text (a region's report, with every student's labels and their evidence, runs to
+/// gigabytes).
+pub fn write_report_json<W: Write>(w: &mut W, report: &Report) -> std::io::Result<()> {
+    serde_json::to_writer_pretty(&mut *w, report).map_err(std::io::Error::from)?;
+    w.write_all(b"\n")
+}
+
 /// Which table `oko evaluate --format csv` writes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
 pub enum What {
@@ -146,7 +154,7 @@ pub fn write_csv<W: Write>(
             for l in Level::ALL.into_iter().filter(|l| keep(*l)) {
                 let person = text::is_person_level(l.as_str());
                 let mut last: Option<(u32, String, String)> = None;
-                for c in agg.cells(l) {
+                for (ci, c) in agg.cells(l).iter().enumerate() {
                     let (id, name) = match &last {
                         Some((e, id, name)) if *e == c.entity => (id.clone(), name.clone()),
                         _ => {
@@ -161,7 +169,7 @@ pub fn write_csv<W: Write>(
                         }
                     };
                     for &ind in Indicator::ALL {
-                        let Some(v) = agg.value(l, c.entity, c.scope, ind) else {
+                        let Some(v) = agg.value_at(l, ci, ind) else {
                             continue;
                         };
                         w.write_record([

@@ -54,3 +54,16 @@ fn csv_into_a_closed_pipe_ends_quietly() {
     );
     assert!(!stderr.contains("panicked"), "stderr: {stderr}");
 }
+
+#[test]
+fn json_into_a_closed_pipe_ends_quietly() {
+    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/load/base");
+    let out = run_with_closed_stdout(&["evaluate", "--data", data]);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.success(),
+        "exit {:?}, stderr: {stderr}",
+        out.status
+    );
+    assert!(!stderr.contains("panicked"), "stderr: {stderr}");
+}

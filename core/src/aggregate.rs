@@ -163,12 +163,46 @@ pub struct Cell {
 struct LevelCells {
     cells: Vec<Cell>,
     states: Vec<CellState>,
-    index: HashMap<Cell, u32>,
+    index: FastMap<Cell, u32>,
+}
+
+/// A hash map with foldhash: the keys are our own small integers.
+type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
+
+/// Cells of a level while they are being counted: the states in one vector, a map from
+/// cell to position beside it. (A map holding the states themselves took twice their
+/// size in empty buckets, and as much again while it grew.)
+#[derive(Debug, Default)]
+struct CellMap {
+    index: FastMap<Cell, u32>,
+    pairs: Vec<(Cell, CellState)>,
+}
+
+impl CellMap {
+    /// The state of a cell, added empty when new.
+    fn entry(&mut self, cell: Cell) -> &mut CellState {
+        let next = self.pairs.len() as u32;
+        let i = *self.index.entry(cell).or_insert(next);
+        if i == next {
+            self.pairs.push((cell, CellState::default()));
+        }
+        &mut self.pairs[i as usize].1
+    }
+
+    /// Sets the state of a cell.
+    fn insert(&mut self, cell: Cell, state: CellState) {
+        *self.entry(cell) = state;
+    }
+
+    fn iter_mut(&mut self) -> impl Iterator<Item = (&Cell, &mut CellState)> {
+        self.pairs.iter_mut().map(|(c, s)| (&*c, s))
+    }
 }
 
 impl LevelCells {
-    fn from_map(map: HashMap<Cell, CellState>) -> Self {
-        let mut pairs: Vec<(Cell, CellState)> = map.into_iter().collect();
+    fn from_map(map: CellMap) -> Self {
+        let CellMap { index, mut pairs } = map;
+        drop(index);
         pairs.sort_unstable_by_key(|(c, _)| *c);
         let cells: Vec<Cell> = pairs.iter().map(|(c, _)| *c).collect();
         let index = cells
@@ -183,11 +217,11 @@ impl LevelCells {
         }
     }
 
-    fn roll_up(&self, parent: impl Fn(Cell) -> Option<Cell>) -> HashMap<Cell, CellState> {
-        let mut out: HashMap<Cell, CellState> = HashMap::new();
+    fn roll_up(&self, parent: impl Fn(Cell) -> Option<Cell>) -> CellMap {
+        let mut out = CellMap::default();
         for (c, s) in self.cells.iter().zip(&self.states) {
             if let Some(p) = parent(*c) {
-                out.entry(p).or_default().merge(s);
+                out.entry(p).merge(s);
             }
         }
         out
@@ -257,7 +291,7 @@ pub fn aggregate(ds: &Dataset, scales: &ScaleSet, options: AggregateOptions) -> 
         .unzip();
 
     let classes = ds.classes().len();
-    let mut class_map: HashMap<Cell, CellState> = HashMap::new();
+    let mut class_map = CellMap::default();
     count_results(ds, scales, &scope_index, classes, &options, &mut class_map);
     count_marks(ds, &scope_index, classes, &mut class_map);
     count_outcomes(ds, scope_index[&Scope::Outcomes], &mut class_map);
@@ -290,7 +324,6 @@ pub fn aggregate(ds: &Dataset, scales: &ScaleSet, options: AggregateOptions) -> 
                     scope: cell.scope,
                     entity: school,
                 })
-                .or_default()
                 .merge(state);
         }
     }
@@ -380,7 +413,7 @@ fn count_results(
     scope_index: &HashMap<Scope, u32>,
     classes: usize,
     options: &AggregateOptions,
-    out: &mut HashMap<Cell, CellState>,
+    out: &mut CellMap,
 ) {
     let mut pairing = crate::objectivity::Pairing::new(ds, &options.objectivity);
     let procs = ds.procedures();
@@ -465,12 +498,7 @@ fn count_results(
     }
 }
 
-fn count_marks(
-    ds: &Dataset,
-    scope_index: &HashMap<Scope, u32>,
-    classes: usize,
-    out: &mut HashMap<Cell, CellState>,
-) {
+fn count_marks(ds: &Dataset, scope_index: &HashMap<Scope, u32>, classes: usize, out: &mut CellMap) {
     let m = ds.marks();
     if m.is_empty() {
         return;
@@ -516,7 +544,7 @@ fn count_marks(
     }
 }
 
-fn count_outcomes(ds: &Dataset, scope: u32, out: &mut HashMap<Cell, CellState>) {
+fn count_outcomes(ds: &Dataset, scope: u32, out: &mut CellMap) {
     let st = ds.students();
     for i in 0..st.len() {
         let o = &mut out
@@ -524,7 +552,6 @@ fn count_outcomes(ds: &Dataset, scope: u32, out: &mut HashMap<Cell, CellState>) 
                 scope,
                 entity: st.class[i],
             })
-            .or_default()
             .outcomes;
         if let Some(a) = st.attestat[i] {
             o.graduates += 1;
@@ -544,7 +571,7 @@ fn count_outcomes(ds: &Dataset, scope: u32, out: &mut HashMap<Cell, CellState>) 
 
 /// Sets `enrolled` on the cells of this year's procedures (the latest year of the data: the
 /// students table is the current roster) for the classes or grades of the procedure's grade.
-fn enrolment(ds: &Dataset, scopes: &[Scope], map: &mut HashMap<Cell, CellState>, level: Level) {
+fn enrolment(ds: &Dataset, scopes: &[Scope], map: &mut CellMap, level: Level) {
     let Some(latest) = ds.procedures().iter().map(|p| p.year).max() else {
         return;
     };
@@ -579,8 +606,8 @@ fn teacher_cells(
     class: &LevelCells,
     staff_years: &BTreeSet<AcademicYear>,
     scope_index: &HashMap<Scope, u32>,
-) -> HashMap<Cell, CellState> {
-    let mut out: HashMap<Cell, CellState> = HashMap::new();
+) -> CellMap {
+    let mut out = CellMap::default();
     // Class cells by class, so each assignment finds its cells without a scan of all cells.
     let mut by_class: Vec<Vec<u32>> = vec![Vec::new(); ds.classes().len()];
     for (i, c) in class.cells.iter().enumerate() {
@@ -604,7 +631,6 @@ fn teacher_cells(
                     scope: cell.scope,
                     entity: a.teacher,
                 })
-                .or_default()
                 .merge(&class.states[ci as usize]);
             }
         }
@@ -622,7 +648,6 @@ fn teacher_cells(
                     scope,
                     entity: t as u32,
                 })
-                .or_default()
                 .staff;
             s.teachers = 1;
             s.trained = u32::from(records.iter().any(|&(y, _)| y == year));
@@ -685,13 +710,42 @@ impl Aggregates {
             return crate::objectivity::value(self, level, entity, scope, ind);
         }
         let s = self.state(level, entity, scope)?;
-        let th = &self.thresholds[scope as usize];
-        Some(compute(
+        Some(self.compute_in(scope, s, ind))
+    }
+
+    /// The value of an indicator for the cell at position `index` of
+    /// [`cells(level)`](Self::cells): the same as [`Aggregates::value`] for that cell, without
+    /// looking the cell up. For callers that walk a level's cells in order.
+    ///
+    /// ```
+    /// # use oko::*;
+    /// let ds = oko::generate(&GeneratorConfig::tiny(1)).dataset;
+    /// let agg = aggregate(&ds, &ScaleSet::default(), AggregateOptions::default());
+    /// for (i, c) in agg.cells(Level::School).iter().enumerate() {
+    ///     for &ind in Indicator::ALL {
+    ///         assert_eq!(agg.value_at(Level::School, i, ind), agg.value(Level::School, c.entity, c.scope, ind));
+    ///     }
+    /// }
+    /// ```
+    pub fn value_at(&self, level: Level, index: usize, ind: Indicator) -> Option<IndicatorValue> {
+        let l = &self.levels[level as usize];
+        let cell = *l.cells.get(index)?;
+        if !self.scopes[cell.scope as usize].applies(ind.info().source) {
+            return None;
+        }
+        if ind.info().source == Source::Objectivity {
+            return crate::objectivity::value(self, level, cell.entity, cell.scope, ind);
+        }
+        Some(self.compute_in(cell.scope, &l.states[index], ind))
+    }
+
+    fn compute_in(&self, scope: u32, s: &CellState, ind: Indicator) -> IndicatorValue {
+        compute(
             ind,
             s,
             self.max_scores[scope as usize],
-            th,
+            &self.thresholds[scope as usize],
             self.options.min_sample,
-        ))
+        )
     }
 }

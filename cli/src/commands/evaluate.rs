@@ -1,9 +1,9 @@
 //! `oko evaluate`: rules over data, as the JSON report or CSV tables.
 
-use super::common::{Inputs, parse_level, spinner, stdout_failure, write_out};
+use super::common::{Inputs, parse_level, spinner, stdout_failure};
 use crate::Failure;
 use oko::Level;
-use oko_cli::output::{What, report_json, write_csv};
+use oko_cli::output::{What, write_csv, write_report_json};
 use oko_cli::text::Lang;
 use std::io::Write;
 use std::path::PathBuf;
@@ -69,8 +69,21 @@ pub fn run(a: Args) -> Result<(), Failure> {
     let ev = a.inputs.evaluate(&rules, &ds, p.as_ref())?;
     match a.format {
         Format::Json => {
-            let s = report_json(&ev.report).map_err(|e| Failure::internal(e.to_string()))?;
-            write_out(a.out.as_deref(), &s)
+            // Streamed: the same bytes as `report_json`, without the whole text in memory.
+            match &a.out {
+                Some(p) => std::fs::File::create(p)
+                    .and_then(|file| {
+                        let mut w = std::io::BufWriter::with_capacity(1 << 20, file);
+                        write_report_json(&mut w, &ev.report).and_then(|()| w.flush())
+                    })
+                    .map_err(|e| Failure::internal(format!("writing {}: {e}", p.display()))),
+                None => {
+                    let mut w = std::io::BufWriter::new(std::io::stdout().lock());
+                    write_report_json(&mut w, &ev.report)
+                        .and_then(|()| w.flush())
+                        .map_err(stdout_failure)
+                }
+            }
         }
         Format::Csv => {
             let what = a.what.unwrap_or_default();

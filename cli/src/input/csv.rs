@@ -7,7 +7,7 @@ use ::csv::{ByteRecord, Reader, ReaderBuilder};
 
 use super::detect::{self, Encoding, EncodingOption, SeparatorOption, Utf8Scan};
 use super::error::{ErrorKind, InputError, Location};
-use super::{Row, Source};
+use super::{BatchEnd, Row, RowBatch, Source};
 
 /// The longest header line looked at for separator detection.
 const HEADER_PEEK_LIMIT: usize = 1 << 20;
@@ -283,13 +283,16 @@ impl CsvRows {
         }
     }
 
-    /// Converts the current record into a row; `Ok(None)` for a blank record.
-    fn convert(&self) -> Result<Option<Row>, InputError> {
+    /// Appends the current record to `batch` as a row; `Ok(false)` for a blank record.
+    ///
+    /// The record's bytes are checked for UTF-8 and NUL at once; only when that finds
+    /// something is each field checked in turn, so that the error names its column.
+    fn convert_into(&self, batch: &mut RowBatch) -> Result<bool, InputError> {
         let line = self.line();
         let width = self.headers.len();
         let record = &self.record;
         if record.iter().all(|f| f.trim_ascii().is_empty()) {
-            return Ok(None);
+            return Ok(false);
         }
         let mut count = record.len();
         // Trailing empty fields past the header (e.g. `1;2;3;`) carry nothing.
@@ -303,21 +306,72 @@ impl CsvRows {
                 format!("the row has {count} fields, the header has {width}"),
             ));
         }
-        let mut row = Row::with_capacity(line, width, record.as_slice().len());
-        for (i, field) in record.iter().take(count).enumerate() {
-            let text = std::str::from_utf8(field).map_err(|_| {
-                InputError::new(
-                    ErrorKind::Encoding,
-                    self.cell_location(line, i),
-                    "invalid UTF-8 (is the file in windows-1251? pass --encoding windows-1251)",
-                )
-            })?;
-            if text.contains('\0') {
-                return Err(nul_error(&self.file, line, Some(&self.headers[i])));
-            }
-            row.push(text.trim());
+        let bytes = record.as_slice();
+        let whole = if bytes.contains(&0) {
+            None
+        } else {
+            std::str::from_utf8(bytes).ok()
+        };
+        batch.start_row(line);
+        for i in 0..count {
+            let fast = whole.and_then(|w| record.range(i).and_then(|r| w.get(r)));
+            let text = match fast {
+                Some(t) => t,
+                None => match self.check_field(line, i) {
+                    Ok(t) => t,
+                    Err(e) => {
+                        batch.abandon_row();
+                        return Err(e);
+                    }
+                },
+            };
+            batch.push_cell(trim(text));
         }
-        Ok(Some(row))
+        Ok(true)
+    }
+
+    /// A field of the current record as text, or why it is not.
+    fn check_field(&self, line: u64, i: usize) -> Result<&str, InputError> {
+        let field = self.record.get(i).unwrap_or_default();
+        let text = std::str::from_utf8(field).map_err(|_| {
+            InputError::new(
+                ErrorKind::Encoding,
+                self.cell_location(line, i),
+                "invalid UTF-8 (is the file in windows-1251? pass --encoding windows-1251)",
+            )
+        })?;
+        if text.contains('\0') {
+            return Err(nul_error(&self.file, line, Some(&self.headers[i])));
+        }
+        Ok(text)
+    }
+
+    /// Appends records to `batch` until it has `target` rows, the input ends or a
+    /// record fails (see [`super::TableReader::read_batch`]).
+    pub(crate) fn read_batch(&mut self, batch: &mut RowBatch, target: usize) -> BatchEnd {
+        while batch.len() < target {
+            if self.done {
+                return BatchEnd::End;
+            }
+            if batch.text_full() {
+                return BatchEnd::Full;
+            }
+            let before = self.reader.position().line();
+            match self.reader.read_byte_record(&mut self.record) {
+                Ok(false) => self.done = true,
+                Ok(true) => {
+                    if let Err(e) = self.convert_into(batch) {
+                        return BatchEnd::Error(e);
+                    }
+                }
+                Err(e) => {
+                    // A read error leaves the stream in an unknown state.
+                    self.done = true;
+                    return BatchEnd::Error(self.map_csv_error(e, Some(before)));
+                }
+            }
+        }
+        BatchEnd::Full
     }
 
     fn cell_location(&self, line: u64, i: usize) -> Location {
@@ -343,23 +397,21 @@ impl Iterator for CsvRows {
     type Item = Result<Row, InputError>;
 
     fn next(&mut self) -> Option<Self::Item> {
-        while !self.done {
-            let before = self.reader.position().line();
-            match self.reader.read_byte_record(&mut self.record) {
-                Ok(false) => self.done = true,
-                Ok(true) => match self.convert() {
-                    Ok(None) => {}
-                    Ok(Some(row)) => return Some(Ok(row)),
-                    Err(e) => return Some(Err(e)),
-                },
-                Err(e) => {
-                    // A read error leaves the stream in an unknown state.
-                    self.done = true;
-                    return Some(Err(self.map_csv_error(e, Some(before))));
-                }
-            }
+        let mut batch = RowBatch::new();
+        match self.read_batch(&mut batch, 1) {
+            BatchEnd::Error(e) => Some(Err(e)),
+            BatchEnd::Full | BatchEnd::End => batch.row(0).map(Ok),
         }
-        None
+    }
+}
+
+/// Trims whitespace as `str::trim` does, without looking at a cell that starts and ends
+/// with visible ASCII (most cells).
+pub(crate) fn trim(s: &str) -> &str {
+    match s.as_bytes() {
+        [a, .., b] if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        [a] if a.is_ascii_graphic() => s,
+        _ => s.trim(),
     }
 }
 
@@ -411,16 +463,22 @@ impl<R: Read> NormalizeNewlines<R> {
                 }
                 return Ok(());
             }
-            for &b in &self.input[..n] {
-                if std::mem::take(&mut self.pending_cr) && b != b'\n' {
-                    self.output.push(b'\r');
-                }
-                if b == b'\r' {
-                    self.pending_cr = true;
-                } else {
-                    self.output.push(b);
+            // Whole runs without `\r` are copied at once.
+            let mut input = &self.input[..n];
+            if std::mem::take(&mut self.pending_cr) && input.first() != Some(&b'\n') {
+                self.output.push(b'\r');
+            }
+            while let Some(i) = memchr::memchr(b'\r', input) {
+                self.output.extend_from_slice(&input[..i]);
+                input = &input[i + 1..];
+                match input.first() {
+                    // `\r\n`: the `\n` goes out with the next run.
+                    Some(b'\n') => {}
+                    Some(_) => self.output.push(b'\r'),
+                    None => self.pending_cr = true,
                 }
             }
+            self.output.extend_from_slice(input);
             if let Some(&b) = self.output.last() {
                 self.last = Some(b);
             }

@@ -157,6 +157,140 @@ impl fmt::Debug for Row {
     }
 }
 
+/// Rows read in one go, their cells in one buffer: reading a large file this way
+/// allocates nothing per row (the loader reuses batches).
+#[derive(Clone, Default, PartialEq, Eq)]
+pub struct RowBatch {
+    text: String,
+    /// End of each cell in `text`, cells of all rows in order.
+    ends: Vec<u32>,
+    /// Per row, the index in `ends` of its first cell; one more entry than rows.
+    firsts: Vec<u32>,
+    numbers: Vec<u64>,
+}
+
+/// Cells past this many bytes of text end a batch early, so that `u32` offsets hold.
+const BATCH_TEXT_LIMIT: usize = 1 << 30;
+
+impl RowBatch {
+    /// An empty batch.
+    pub fn new() -> RowBatch {
+        RowBatch::default()
+    }
+
+    /// Empties the batch, keeping its buffers.
+    pub fn clear(&mut self) {
+        self.text.clear();
+        self.ends.clear();
+        self.firsts.clear();
+        self.numbers.clear();
+    }
+
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.numbers.len()
+    }
+
+    /// Whether the batch has no rows.
+    pub fn is_empty(&self) -> bool {
+        self.numbers.is_empty()
+    }
+
+    /// The rows' numbers, as [`Row::number`].
+    pub fn numbers(&self) -> &[u64] {
+        &self.numbers
+    }
+
+    /// The cell at a 0-based row and column position of the batch.
+    pub fn cell(&self, row: usize, column: usize) -> Option<&str> {
+        let first = *self.firsts.get(row)? as usize;
+        let next = self
+            .firsts
+            .get(row + 1)
+            .map_or(self.ends.len(), |&n| n as usize);
+        let k = first + column;
+        if k >= next {
+            return None;
+        }
+        let end = self.ends[k] as usize;
+        let start = if k == 0 { 0 } else { self.ends[k - 1] as usize };
+        self.text.get(start..end)
+    }
+
+    /// The row at a position, as a [`Row`].
+    pub fn row(&self, row: usize) -> Option<Row> {
+        let number = *self.numbers.get(row)?;
+        let mut out = Row::with_capacity(number, 0, 0);
+        let mut c = 0;
+        while let Some(cell) = self.cell(row, c) {
+            out.push(cell);
+            c += 1;
+        }
+        Some(out)
+    }
+
+    /// Starts a row; its cells follow with [`RowBatch::push_cell`].
+    pub(crate) fn start_row(&mut self, number: u64) {
+        self.numbers.push(number);
+        self.firsts
+            .push(u32::try_from(self.ends.len()).unwrap_or(u32::MAX));
+    }
+
+    /// Appends a cell as is to the last row started.
+    pub(crate) fn push_cell(&mut self, cell: &str) {
+        self.text.push_str(cell);
+        self.ends
+            .push(u32::try_from(self.text.len()).unwrap_or(u32::MAX));
+    }
+
+    /// Drops the last row started (a row that turned out bad while being copied).
+    pub(crate) fn abandon_row(&mut self) {
+        if let (Some(_), Some(first)) = (self.numbers.pop(), self.firsts.pop()) {
+            let first = first as usize;
+            let start = if first == 0 {
+                0
+            } else {
+                self.ends[first - 1] as usize
+            };
+            self.ends.truncate(first);
+            self.text.truncate(start);
+        }
+    }
+
+    /// Appends a whole row.
+    pub fn push_row(&mut self, row: &Row) {
+        self.start_row(row.number());
+        for cell in row.cells() {
+            self.push_cell(cell);
+        }
+    }
+
+    /// Whether the batch's text is large enough to end it.
+    pub(crate) fn text_full(&self) -> bool {
+        self.text.len() >= BATCH_TEXT_LIMIT
+    }
+}
+
+impl fmt::Debug for RowBatch {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_list()
+            .entries((0..self.len()).filter_map(|r| self.row(r)))
+            .finish()
+    }
+}
+
+/// How [`TableReader::read_batch`] ended.
+#[derive(Debug)]
+pub enum BatchEnd {
+    /// The batch holds the rows asked for; more may follow.
+    Full,
+    /// No more rows.
+    End,
+    /// A row (or the file) could not be read; the rows before it are in the batch.
+    /// After an error that concerns one row, reading can go on.
+    Error(InputError),
+}
+
 /// A whole table read into memory.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Table {
@@ -288,6 +422,26 @@ impl TableReader {
     }
 }
 
+impl TableReader {
+    /// Appends up to `max_rows` rows to `batch` (at least one is asked for), stopping
+    /// early at the end or at an error, as the iterator would yield them.
+    pub fn read_batch(&mut self, batch: &mut RowBatch, max_rows: usize) -> BatchEnd {
+        let target = batch.len() + max_rows.max(1);
+        match &mut self.rows {
+            Rows::Csv(csv) => csv.read_batch(batch, target),
+            Rows::Buffered(it) => {
+                while batch.len() < target {
+                    match it.next() {
+                        Some(row) => batch.push_row(&row),
+                        None => return BatchEnd::End,
+                    }
+                }
+                BatchEnd::Full
+            }
+        }
+    }
+}
+
 impl Iterator for TableReader {
     type Item = Result<Row, InputError>;
 
@@ -407,5 +561,57 @@ fn open_source(
                 rows: Rows::Buffered(table.rows.into_iter()),
             })
         }
+    }
+}
+
+#[cfg(test)]
+mod batch_tests {
+    use super::*;
+
+    #[test]
+    fn batches_keep_rows_and_cells_apart() {
+        let mut b = RowBatch::new();
+        b.push_row(&Row::new(2, ["a", "", "ccc"]));
+        b.start_row(5);
+        b.push_cell("x");
+        b.push_cell("yy");
+        b.abandon_row();
+        b.push_row(&Row::new(7, ["", "ё", ""]));
+        assert_eq!(b.len(), 2);
+        assert_eq!(b.numbers(), [2, 7]);
+        assert_eq!(b.row(0).unwrap().to_vec(), ["a", "", "ccc"]);
+        assert_eq!(b.row(1).unwrap().to_vec(), ["", "ё", ""]);
+        assert_eq!(b.cell(1, 1), Some("ё"));
+        assert_eq!(b.cell(0, 3), None);
+        assert_eq!(b.cell(2, 0), None);
+        b.clear();
+        assert!(b.is_empty());
+        assert_eq!(b.cell(0, 0), None);
+    }
+
+    #[test]
+    fn reading_in_batches_gives_the_rows_the_iterator_gives() {
+        let text = "a;b\r\n1;2\r\n\r\n3;4\r\n5;6;7\r\n8; 9 \r\n";
+        let rows: Vec<Result<Row, InputError>> =
+            open_bytes("t.csv", text.as_bytes().to_vec(), &ReadOptions::default())
+                .unwrap()
+                .collect();
+        for size in [1, 2, 100] {
+            let mut reader =
+                open_bytes("t.csv", text.as_bytes().to_vec(), &ReadOptions::default()).unwrap();
+            let mut got: Vec<Result<Row, InputError>> = Vec::new();
+            loop {
+                let mut b = RowBatch::new();
+                let end = reader.read_batch(&mut b, size);
+                got.extend((0..b.len()).filter_map(|r| b.row(r)).map(Ok));
+                match end {
+                    BatchEnd::Full => {}
+                    BatchEnd::End => break,
+                    BatchEnd::Error(e) => got.push(Err(e)),
+                }
+            }
+            assert_eq!(format!("{got:?}"), format!("{rows:?}"), "batches of {size}");
+        }
+        assert!(rows.iter().any(Result::is_err));
     }
 }

@@ -100,6 +100,9 @@ pub struct DatasetBuilder {
     seen_marks: HashMap<(u32, u16, u8), Vec<u64>>,
     /// (school, direction, component) of the МУКО evidence so far.
     muko_seen: std::collections::HashSet<(u32, String, String)>,
+    /// The student id last found by a result or mark row, and its index: rows of one
+    /// student usually come together, so most lookups are a comparison.
+    last_student: (String, u32),
 }
 
 type RowResult = Result<(), DataError>;
@@ -247,6 +250,26 @@ impl DatasetBuilder {
             Some(i) => Ok(i),
             None => Err(self.fail(table, row, column, kind)),
         }
+    }
+
+    /// A student id of a result or mark row, looked up like [`Self::lookup`] does.
+    fn student(&mut self, at: (TableName, u64, &'static str), id: &str) -> Result<u32, DataError> {
+        if !self.last_student.0.is_empty() && self.last_student.0 == id {
+            return Ok(self.last_student.1);
+        }
+        // Files sorted by student list them in the students table's order: try the next
+        // student before hashing (a hash probe into a million ids misses the cache).
+        let ids = &self.ds.students.ids;
+        let next = self.last_student.1.wrapping_add(1);
+        let i = if (next as usize) < ids.len() && ids.name(next) == id {
+            next
+        } else {
+            self.lookup(|d| &d.students.ids, at, id, DataErrorKind::UnknownStudent)?
+        };
+        self.last_student.0.clear();
+        self.last_student.0.push_str(id);
+        self.last_student.1 = i;
+        Ok(i)
     }
 
     /// Adds a municipality.
@@ -462,12 +485,7 @@ impl DatasetBuilder {
     pub fn add_result(&mut self, r: ResultRow<'_>) -> RowResult {
         let t = TableName::Results;
         let row = self.next_row(t)?;
-        let student = self.lookup(
-            |d| &d.students.ids,
-            (t, row, "student"),
-            r.student,
-            DataErrorKind::UnknownStudent,
-        )?;
+        let student = self.student((t, row, "student"), r.student)?;
         let procedure = self.lookup(
             |d| &d.procedure_ids,
             (t, row, "procedure"),
@@ -558,12 +576,7 @@ impl DatasetBuilder {
     pub fn add_mark(&mut self, r: MarkRow<'_>) -> RowResult {
         let t = TableName::Marks;
         let row = self.next_row(t)?;
-        let student = self.lookup(
-            |d| &d.students.ids,
-            (t, row, "student"),
-            r.student,
-            DataErrorKind::UnknownStudent,
-        )?;
+        let student = self.student((t, row, "student"), r.student)?;
         if r.subject.trim().is_empty() {
             return Err(self.fail(t, row, "subject", DataErrorKind::MissingValue));
         }
@@ -727,6 +740,7 @@ impl DatasetBuilder {
             });
         }
         self.ds.rejected = self.errors;
+        self.ds.shrink_to_fit();
         Ok(self.ds)
     }
 }

@@ -69,7 +69,7 @@ const fn opt(name: &'static str, doc: &'static str) -> ColumnSpec {
 
 /// The canonical columns of each table. Results may also carry per-task scores as columns
 /// `task_1`, `task_2`, ... instead of `task_scores`.
-pub fn columns_of(table: TableName) -> &'static [ColumnSpec] {
+pub const fn columns_of(table: TableName) -> &'static [ColumnSpec] {
     match table {
         TableName::Municipalities => {
             const C: &[ColumnSpec] = &[req("id", "municipality id"), opt("name", "name")];
@@ -218,16 +218,94 @@ struct Bound<'s> {
 
 type Cell<'a> = CellValue<'a>;
 
-impl<'s> Bound<'s> {
-    fn get(&self, row: usize, name: &str) -> Cell<'s> {
-        let k = self
-            .specs
-            .iter()
-            .position(|s| s.name == name)
-            .expect("known column");
-        match self.index[k] {
-            Some(c) => self.src.cell(row, c),
-            None => Cell::Null,
+/// The position of a canonical column among its table's [`columns_of`], at compile time.
+const fn spec_index(table: TableName, name: &str) -> usize {
+    let specs = columns_of(table);
+    let mut k = 0;
+    while k < specs.len() {
+        let (a, b) = (specs[k].name.as_bytes(), name.as_bytes());
+        if a.len() == b.len() {
+            let mut i = 0;
+            while i < a.len() && a[i] == b[i] {
+                i += 1;
+            }
+            if i == a.len() {
+                return k;
+            }
+        }
+        k += 1;
+    }
+    panic!("not a canonical column of the table");
+}
+
+/// Trims whitespace as `str::trim` does, without looking at a cell that starts and ends
+/// with visible ASCII (most cells).
+fn trim(s: &str) -> &str {
+    match s.as_bytes() {
+        [a, .., b] if a.is_ascii_graphic() && b.is_ascii_graphic() => s,
+        [a] if a.is_ascii_graphic() => s,
+        _ => s.trim(),
+    }
+}
+
+/// The few distinct texts of a column (a year, a period, a yes/no) and what they parse to,
+/// so that each is parsed once per table rather than once per row.
+struct Memo<T> {
+    entries: Vec<(String, T)>,
+}
+
+impl<T: Copy> Memo<T> {
+    const CAPACITY: usize = 16;
+
+    fn new() -> Self {
+        Memo {
+            entries: Vec::new(),
+        }
+    }
+
+    fn get(&mut self, c: Cell<'_>, parse: impl FnOnce(Cell<'_>) -> T) -> T {
+        let Cell::Str(s) = c else {
+            return parse(c);
+        };
+        if let Some((_, v)) = self.entries.iter().find(|(k, _)| k == s) {
+            return *v;
+        }
+        let v = parse(c);
+        if self.entries.len() < Self::CAPACITY {
+            self.entries.push((s.to_owned(), v));
+        }
+        v
+    }
+}
+
+/// Per-task scores written as plain digits and `;` (as most files do), parsed into
+/// `out`; `false` (and `out` in any state) when the text needs the general parser.
+fn plain_task_scores(t: &str, out: &mut Vec<u32>) -> bool {
+    for part in t.as_bytes().split(|&b| b == b';') {
+        // Up to 9 digits always fit a u32; anything else goes the general way.
+        if part.is_empty() || part.len() > 9 || !part.iter().all(u8::is_ascii_digit) {
+            return false;
+        }
+        out.push(part.iter().fold(0u32, |v, &d| v * 10 + u32::from(d - b'0')));
+    }
+    true
+}
+
+/// The memos of one call of [`DatasetBuilder::add_table`].
+struct Memos {
+    year: Memo<Result<Option<AcademicYear>, ()>>,
+    period: Memo<Result<Option<Period>, ()>>,
+    flag: [Memo<Result<Option<bool>, ()>>; 2],
+    olympiad: Memo<Result<Option<Olympiad>, ()>>,
+}
+
+impl Memos {
+    fn new() -> Self {
+        Memos {
+            year: Memo::new(),
+            period: Memo::new(),
+            flag: [Memo::new(), Memo::new()],
+            olympiad: Memo::new(),
         }
     }
 }
@@ -239,7 +317,7 @@ fn text<'a>(c: Cell<'a>, buf: &'a mut String) -> Option<&'a str> {
     match c {
         Cell::Null => None,
         Cell::Str(s) => {
-            let t = s.trim();
+            let t = trim(s);
             (!t.is_empty()).then_some(t)
         }
         Cell::Int(i) => {
@@ -276,7 +354,7 @@ fn int(c: Cell<'_>) -> Result<Option<u32>, ()> {
             u32::try_from(d).map(Some).map_err(|_| ())
         }
         Cell::Str(s) => {
-            let t = s.trim();
+            let t = trim(s);
             if t.is_empty() {
                 return Ok(None);
             }
@@ -301,6 +379,11 @@ fn int(c: Cell<'_>) -> Result<Option<u32>, ()> {
 /// assert_eq!(parse_decimal("abc"), None);
 /// ```
 pub fn parse_decimal(s: &str) -> Option<Decimal> {
+    let t = trim(s);
+    // Most numbers have no separators to remove: parse them without a copy.
+    if !t.contains([',', ' ', '\u{a0}', '\u{202f}']) {
+        return Decimal::from_str(t).ok();
+    }
     let t: String = s
         .trim()
         .chars()
@@ -317,7 +400,7 @@ fn dec(c: Cell<'_>) -> Result<Option<Decimal>, ()> {
         Cell::Float(f) if f.is_nan() => Ok(None),
         // The shortest representation that round-trips: 0.1 arrives as 0.1, not 0.1000000000000000055.
         Cell::Float(f) => Decimal::from_str(&f.to_string()).map(Some).map_err(|_| ()),
-        Cell::Str(s) if s.trim().is_empty() => Ok(None),
+        Cell::Str(s) if trim(s).is_empty() => Ok(None),
         Cell::Str(s) => parse_decimal(s).map(Some).ok_or(()),
         Cell::Bool(_) => Err(()),
     }
@@ -413,19 +496,22 @@ fn task_columns(names: &[String]) -> Vec<usize> {
     cols.into_iter().map(|(_, i)| i).collect()
 }
 
-/// The first column of a row whose text is longer than `max` bytes.
+/// The first column of a row whose text is longer than `max` bytes; `cells` are the
+/// row's canonical cells (by position in `b.specs`).
 fn oversized_cell(
     b: &Bound<'_>,
+    cells: &[Cell<'_>],
     row: usize,
     context: &[(usize, &'static str)],
     tasks: &[usize],
     max: usize,
 ) -> Option<&'static str> {
-    let long = |c: usize| matches!(b.src.cell(row, c), Cell::Str(s) if s.len() > max);
+    let too_long = |c: &Cell<'_>| matches!(c, Cell::Str(s) if s.len() > max);
+    let long = |c: usize| too_long(&b.src.cell(row, c));
     b.specs
         .iter()
-        .zip(&b.index)
-        .find(|(_, i)| i.is_some_and(long))
+        .zip(cells)
+        .find(|(_, c)| too_long(c))
         .map(|(s, _)| s.name)
         .or_else(|| context.iter().find(|(c, _)| long(*c)).map(|(_, n)| *n))
         .or_else(|| tasks.iter().any(|&c| long(c)).then_some("task_scores"))
@@ -519,13 +605,30 @@ impl DatasetBuilder {
         let before = self.error_count();
         let mut scores: Vec<u32> = Vec::new();
         let max_cell = self.limits().max_cell_bytes;
+        let mut memos = Memos::new();
+        // The row's canonical cells, each read from the source once.
+        let mut cells: Vec<Cell<'_>> = vec![Cell::Null; specs.len()];
         for row in 0..src.row_count() {
             report.rows += 1;
-            if let Some(column) = oversized_cell(&bound, row, &context, &tasks, max_cell) {
+            for (cell, i) in cells.iter_mut().zip(&bound.index) {
+                *cell = match i {
+                    Some(c) => src.cell(row, *c),
+                    None => Cell::Null,
+                };
+            }
+            if let Some(column) = oversized_cell(&bound, &cells, row, &context, &tasks, max_cell) {
                 self.reject(table, column, DataErrorKind::CellTooLong);
                 continue;
             }
-            let outcome = self.add_bound_row(&bound, row, &context, &tasks, &mut scores);
+            let outcome = self.add_bound_row(
+                &bound,
+                &cells,
+                row,
+                &context,
+                &tasks,
+                &mut scores,
+                &mut memos,
+            );
             if let Err(Bad(column)) = outcome {
                 self.reject(table, column, DataErrorKind::InvalidValue);
             }
@@ -534,15 +637,23 @@ impl DatasetBuilder {
         Ok(report)
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn add_bound_row(
         &mut self,
         b: &Bound<'_>,
+        cells: &[Cell<'_>],
         row: usize,
         context: &[(usize, &'static str)],
         task_cols: &[usize],
         scores: &mut Vec<u32>,
+        memos: &mut Memos,
     ) -> Result<(), Bad> {
-        let g = |name: &'static str| b.get(row, name);
+        // A canonical cell of the row, by the table's column name (checked at compile time).
+        macro_rules! g {
+            ($table:ident, $name:literal) => {
+                cells[const { spec_index(TableName::$table, $name) }]
+            };
+        }
         let need = |name: &'static str, r: Result<Option<u32>, ()>| r.map_err(|_| Bad(name));
         // Errors of the row itself are recorded by the add_* call; only conversion failures
         // come back here.
@@ -550,15 +661,15 @@ impl DatasetBuilder {
         match b.table {
             TableName::Municipalities => {
                 let _ = self.add_municipality(MunicipalityRow {
-                    id: owned(g("id")),
-                    name: owned(g("name")),
+                    id: owned(g!(Municipalities, "id")),
+                    name: owned(g!(Municipalities, "name")),
                 });
             }
             TableName::Schools => {
-                let kind = parsed::<SchoolKind>(g("kind"))
+                let kind = parsed::<SchoolKind>(g!(Schools, "kind"))
                     .map_err(|_| Bad("kind"))?
                     .unwrap_or_default();
-                let rural = boolean(g("rural")).map_err(|_| Bad("rural"))?;
+                let rural = boolean(g!(Schools, "rural")).map_err(|_| Bad("rural"))?;
                 let mut ctx = Vec::with_capacity(context.len());
                 for &(c, name) in context {
                     ctx.push((
@@ -567,44 +678,51 @@ impl DatasetBuilder {
                     ));
                 }
                 let _ = self.add_school(SchoolRow {
-                    id: owned(g("id")),
-                    name: owned(g("name")),
-                    municipality: owned(g("municipality")),
+                    id: owned(g!(Schools, "id")),
+                    name: owned(g!(Schools, "name")),
+                    municipality: owned(g!(Schools, "municipality")),
                     kind,
                     rural,
                     context: ctx,
                 });
             }
             TableName::Classes => {
-                let grade = need("grade", int(g("grade")))?.unwrap_or(0);
+                let grade = need("grade", int(g!(Classes, "grade")))?.unwrap_or(0);
                 let _ = self.add_class(ClassRow {
-                    id: owned(g("id")),
-                    school: owned(g("school")),
+                    id: owned(g!(Classes, "id")),
+                    school: owned(g!(Classes, "school")),
                     grade: grade.min(255) as u8,
-                    name: owned(g("name")),
+                    name: owned(g!(Classes, "name")),
                 });
             }
             TableName::Teachers => {
                 let _ = self.add_teacher(TeacherRow {
-                    id: owned(g("id")),
-                    school: owned(g("school")),
-                    category: Some(owned(g("category"))).filter(|c| !c.is_empty()),
+                    id: owned(g!(Teachers, "id")),
+                    school: owned(g!(Teachers, "school")),
+                    category: Some(owned(g!(Teachers, "category"))).filter(|c| !c.is_empty()),
                 });
             }
             TableName::Assignments => {
                 let _ = self.add_assignment(AssignmentRow {
-                    teacher: owned(g("teacher")),
-                    class: owned(g("class")),
-                    subject: owned(g("subject")),
+                    teacher: owned(g!(Assignments, "teacher")),
+                    class: owned(g!(Assignments, "class")),
+                    subject: owned(g!(Assignments, "subject")),
                 });
             }
             TableName::Students => {
-                let attestat = boolean(g("attestat")).map_err(|_| Bad("attestat"))?;
-                let honours = boolean(g("honours")).map_err(|_| Bad("honours"))?;
-                let olympiad = parsed::<Olympiad>(g("olympiad")).map_err(|_| Bad("olympiad"))?;
-                let attendance = dec(g("attendance")).map_err(|_| Bad("attendance"))?;
-                let id = text(g("id"), &mut s1).unwrap_or("");
-                let class = text(g("class"), &mut s2).unwrap_or("");
+                let attestat = memos.flag[0]
+                    .get(g!(Students, "attestat"), boolean)
+                    .map_err(|_| Bad("attestat"))?;
+                let honours = memos.flag[1]
+                    .get(g!(Students, "honours"), boolean)
+                    .map_err(|_| Bad("honours"))?;
+                let olympiad = memos
+                    .olympiad
+                    .get(g!(Students, "olympiad"), parsed::<Olympiad>)
+                    .map_err(|_| Bad("olympiad"))?;
+                let attendance = dec(g!(Students, "attendance")).map_err(|_| Bad("attendance"))?;
+                let id = text(g!(Students, "id"), &mut s1).unwrap_or("");
+                let class = text(g!(Students, "class"), &mut s2).unwrap_or("");
                 let _ = self.add_student(StudentRow {
                     id,
                     class,
@@ -615,40 +733,44 @@ impl DatasetBuilder {
                 });
             }
             TableName::Procedures => {
-                let kind = parsed::<ProcedureKind>(g("kind"))
+                let kind = parsed::<ProcedureKind>(g!(Procedures, "kind"))
                     .map_err(|_| Bad("kind"))?
                     .ok_or(Bad("kind"))?;
-                let grade = need("grade", int(g("grade")))?.unwrap_or(0);
-                let year = parsed::<AcademicYear>(g("year"))
+                let grade = need("grade", int(g!(Procedures, "grade")))?.unwrap_or(0);
+                let year = parsed::<AcademicYear>(g!(Procedures, "year"))
                     .map_err(|_| Bad("year"))?
                     .ok_or(Bad("year"))?;
-                let date = parsed::<Date>(g("date")).map_err(|_| Bad("date"))?;
-                let max = need("max_score", int(g("max_score")))?.ok_or(Bad("max_score"))?;
-                let tasks = match text(g("tasks"), &mut s1) {
+                let date = parsed::<Date>(g!(Procedures, "date")).map_err(|_| Bad("date"))?;
+                let max =
+                    need("max_score", int(g!(Procedures, "max_score")))?.ok_or(Bad("max_score"))?;
+                let tasks = match text(g!(Procedures, "tasks"), &mut s1) {
                     Some(t) => parse_tasks(t).ok_or(Bad("tasks"))?,
                     None => Vec::new(),
                 };
                 let _ = self.add_procedure(Procedure {
-                    id: owned(g("id")),
+                    id: owned(g!(Procedures, "id")),
                     kind,
-                    subject: owned(g("subject")),
+                    subject: owned(g!(Procedures, "subject")),
                     grade: grade.min(255) as u8,
                     year,
                     date,
                     max_score: max.min(u32::from(u16::MAX)) as u16,
                     tasks,
-                    scale: Some(owned(g("scale"))).filter(|s| !s.is_empty()),
+                    scale: Some(owned(g!(Procedures, "scale"))).filter(|s| !s.is_empty()),
                 });
             }
             TableName::Results => {
-                let primary_score = need("primary_score", int(g("primary_score")))?;
-                let mark = need("mark", int(g("mark")))?;
-                let test_score = need("test_score", int(g("test_score")))?;
+                let primary_score = need("primary_score", int(g!(Results, "primary_score")))?;
+                let mark = need("mark", int(g!(Results, "mark")))?;
+                let test_score = need("test_score", int(g!(Results, "test_score")))?;
                 scores.clear();
                 let mut have_tasks = false;
-                if let Some(t) = text(g("task_scores"), &mut s1) {
-                    for part in t.split(';') {
-                        scores.push(part.trim().parse().map_err(|_| Bad("task_scores"))?);
+                if let Some(t) = text(g!(Results, "task_scores"), &mut s1) {
+                    if !plain_task_scores(t, scores) {
+                        scores.clear();
+                        for part in t.split(';') {
+                            scores.push(part.trim().parse().map_err(|_| Bad("task_scores"))?);
+                        }
                     }
                     have_tasks = true;
                 } else if !task_cols.is_empty() {
@@ -662,10 +784,10 @@ impl DatasetBuilder {
                     have_tasks = true;
                 }
                 let mut s3 = String::new();
-                let student = text(g("student"), &mut s2).unwrap_or("");
-                let procedure = text(g("procedure"), &mut s3).unwrap_or("");
+                let student = text(g!(Results, "student"), &mut s2).unwrap_or("");
+                let procedure = text(g!(Results, "procedure"), &mut s3).unwrap_or("");
                 let mut s4 = String::new();
-                let class = text(g("class"), &mut s4);
+                let class = text(g!(Results, "class"), &mut s4);
                 let _ = self.add_result(ResultRow {
                     student,
                     procedure,
@@ -677,17 +799,21 @@ impl DatasetBuilder {
                 });
             }
             TableName::Marks => {
-                let year = parsed::<AcademicYear>(g("year"))
+                let year = memos
+                    .year
+                    .get(g!(Marks, "year"), parsed::<AcademicYear>)
                     .map_err(|_| Bad("year"))?
                     .ok_or(Bad("year"))?;
-                let period = parsed::<Period>(g("period"))
+                let period = memos
+                    .period
+                    .get(g!(Marks, "period"), parsed::<Period>)
                     .map_err(|_| Bad("period"))?
                     .ok_or(Bad("period"))?;
                 let mut s3 = String::new();
                 let mut s4 = String::new();
-                let student = text(g("student"), &mut s1).unwrap_or("");
-                let subject = text(g("subject"), &mut s2).unwrap_or("");
-                let mark = text(g("mark"), &mut s3).unwrap_or("");
+                let student = text(g!(Marks, "student"), &mut s1).unwrap_or("");
+                let subject = text(g!(Marks, "subject"), &mut s2).unwrap_or("");
+                let mark = text(g!(Marks, "mark"), &mut s3).unwrap_or("");
                 let _ = &mut s4;
                 let _ = self.add_mark(MarkRow {
                     student,
@@ -698,46 +824,46 @@ impl DatasetBuilder {
                 });
             }
             TableName::Trainings => {
-                let date = parsed::<Date>(g("date"))
+                let date = parsed::<Date>(g!(Trainings, "date"))
                     .map_err(|_| Bad("date"))?
                     .ok_or(Bad("date"))?;
-                let assessment = boolean(g("assessment"))
+                let assessment = boolean(g!(Trainings, "assessment"))
                     .map_err(|_| Bad("assessment"))?
                     .unwrap_or(false);
                 let _ = self.add_training(TrainingRow {
-                    teacher: owned(g("teacher")),
+                    teacher: owned(g!(Trainings, "teacher")),
                     date,
-                    topic: owned(g("topic")),
+                    topic: owned(g!(Trainings, "topic")),
                     assessment,
                 });
             }
             TableName::MukoEvidence => {
-                let status = parsed::<MukoStatus>(g("status"))
+                let status = parsed::<MukoStatus>(g!(MukoEvidence, "status"))
                     .map_err(|_| Bad("status"))?
                     .ok_or(Bad("status"))?;
-                let link = Some(owned(g("link"))).filter(|l| !l.is_empty());
+                let link = Some(owned(g!(MukoEvidence, "link"))).filter(|l| !l.is_empty());
                 let _ = self.add_muko_evidence(MukoEvidenceRow {
-                    school: owned(g("school")),
-                    direction: owned(g("direction")),
-                    component: owned(g("component")),
+                    school: owned(g!(MukoEvidence, "school")),
+                    direction: owned(g!(MukoEvidence, "direction")),
+                    component: owned(g!(MukoEvidence, "component")),
                     status,
                     link,
                 });
             }
             TableName::CompetencyTests => {
-                let date = parsed::<Date>(g("date"))
+                let date = parsed::<Date>(g!(CompetencyTests, "date"))
                     .map_err(|_| Bad("date"))?
                     .ok_or(Bad("date"))?;
-                let score = dec(g("score"))
+                let score = dec(g!(CompetencyTests, "score"))
                     .map_err(|_| Bad("score"))?
                     .ok_or(Bad("score"))?;
-                let max_score = dec(g("max_score"))
+                let max_score = dec(g!(CompetencyTests, "max_score"))
                     .map_err(|_| Bad("max_score"))?
                     .ok_or(Bad("max_score"))?;
                 let _ = self.add_competency_test(CompetencyTestRow {
-                    teacher: owned(g("teacher")),
+                    teacher: owned(g!(CompetencyTests, "teacher")),
                     date,
-                    subject: owned(g("subject")),
+                    subject: owned(g!(CompetencyTests, "subject")),
                     score,
                     max_score,
                 });

@@ -316,6 +316,41 @@ pub struct Dataset {
 }
 
 impl Dataset {
+    /// Releases the spare capacity the columns grew into while rows arrived (up to half
+    /// of each large column).
+    pub(crate) fn shrink_to_fit(&mut self) {
+        let s = &mut self.students;
+        s.ids.shrink_to_fit();
+        s.class.shrink_to_fit();
+        s.attestat.shrink_to_fit();
+        s.honours.shrink_to_fit();
+        s.olympiad.shrink_to_fit();
+        s.attendance.shrink_to_fit();
+        let r = &mut self.results;
+        r.student.shrink_to_fit();
+        r.class.shrink_to_fit();
+        r.procedure.shrink_to_fit();
+        r.score.shrink_to_fit();
+        r.mark.shrink_to_fit();
+        r.test_score.shrink_to_fit();
+        r.task_start.shrink_to_fit();
+        r.task_scores.shrink_to_fit();
+        let m = &mut self.marks;
+        m.student.shrink_to_fit();
+        m.subject.shrink_to_fit();
+        m.year.shrink_to_fit();
+        m.period.shrink_to_fit();
+        m.value.shrink_to_fit();
+        self.class_ids.shrink_to_fit();
+        self.teacher_ids.shrink_to_fit();
+        self.classes.shrink_to_fit();
+        self.teachers.shrink_to_fit();
+        self.assignments.shrink_to_fit();
+        self.trainings.shrink_to_fit();
+        self.competency_tests.shrink_to_fit();
+        self.muko_evidence.shrink_to_fit();
+    }
+
     /// Municipalities.
     pub fn municipalities(&self) -> &[Municipality] {
         &self.municipalities

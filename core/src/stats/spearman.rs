@@ -33,7 +33,7 @@ use super::StatsError;
 /// Reason: this is the sufficient statistic for Spearman's ρ and it merges by addition, so ρ
 /// of a district is computed from its schools' tables without revisiting students.
 /// Invariants: both ranges non-empty, `counts.len() == x_len · y_len`, total fits in `u64`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(try_from = "RawJointHistogram", into = "RawJointHistogram")]
 pub struct JointHistogram {
     x_min: u32,
@@ -41,8 +41,94 @@ pub struct JointHistogram {
     y_min: u32,
     y_len: usize,
     /// Row-major: `counts[i * y_len + j]` = observations with x = `x_min + i`, y = `y_min + j`.
-    counts: Vec<u64>,
+    counts: Counts,
     total: u64,
+}
+
+impl PartialEq for JointHistogram {
+    fn eq(&self, o: &Self) -> bool {
+        (self.x_min, self.x_len, self.y_min, self.y_len, self.total)
+            == (o.x_min, o.x_len, o.y_min, o.y_len, o.total)
+            && self.counts.iter().eq(o.counts.iter())
+    }
+}
+
+impl Eq for JointHistogram {}
+
+impl std::hash::Hash for JointHistogram {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        (self.x_min, self.x_len, self.y_min, self.y_len, self.total).hash(h);
+        for c in self.counts.iter() {
+            c.hash(h);
+        }
+    }
+}
+
+/// The cells of a table: `u32` while every count fits (a table per class and procedure
+/// exists for every level of a region, so this halves their memory), `u64` beyond.
+#[derive(Debug, Clone)]
+enum Counts {
+    Small(Vec<u32>),
+    Large(Vec<u64>),
+}
+
+impl Counts {
+    fn zeros(n: usize) -> Counts {
+        Counts::Small(vec![0; n])
+    }
+
+    fn len(&self) -> usize {
+        match self {
+            Counts::Small(v) => v.len(),
+            Counts::Large(v) => v.len(),
+        }
+    }
+
+    fn get(&self, i: usize) -> u64 {
+        match self {
+            Counts::Small(v) => u64::from(v[i]),
+            Counts::Large(v) => v[i],
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = u64> + Clone + '_ {
+        let (small, large) = match self {
+            Counts::Small(v) => (&v[..], &[][..]),
+            Counts::Large(v) => (&[][..], &v[..]),
+        };
+        small
+            .iter()
+            .map(|&c| u64::from(c))
+            .chain(large.iter().copied())
+    }
+
+    /// The row `i` of a row-major table with rows of `width`.
+    fn row(&self, i: usize, width: usize) -> Vec<u64> {
+        (i * width..(i + 1) * width).map(|k| self.get(k)).collect()
+    }
+
+    /// The `u64` cells, converting once.
+    fn large(&mut self) -> &mut Vec<u64> {
+        if let Counts::Small(v) = self {
+            *self = Counts::Large(v.iter().map(|&c| u64::from(c)).collect());
+        }
+        match self {
+            Counts::Large(v) => v,
+            Counts::Small(_) => unreachable!("converted above"),
+        }
+    }
+
+    /// Adds `c` to cell `i`; the caller has checked that the table's total fits in `u64`,
+    /// so no cell can overflow it.
+    fn add(&mut self, i: usize, c: u64) {
+        if let Counts::Small(v) = self
+            && let Some(sum) = u32::try_from(c).ok().and_then(|c| v[i].checked_add(c))
+        {
+            v[i] = sum;
+            return;
+        }
+        self.large()[i] += c;
+    }
 }
 
 /// Serialised form of [`JointHistogram`], validated on the way in.
@@ -66,11 +152,7 @@ impl From<JointHistogram> for RawJointHistogram {
         RawJointHistogram {
             x_min: h.x_min,
             y_min: h.y_min,
-            rows: h
-                .counts
-                .chunks_exact(h.y_len)
-                .map(<[u64]>::to_vec)
-                .collect(),
+            rows: (0..h.x_len).map(|i| h.counts.row(i, h.y_len)).collect(),
         }
     }
 }
@@ -100,7 +182,7 @@ impl JointHistogram {
             x_len,
             y_min: *y.start(),
             y_len,
-            counts: vec![0; cells],
+            counts: Counts::zeros(cells),
             total: 0,
         })
     }
@@ -132,10 +214,10 @@ impl JointHistogram {
             if row.len() != y_len {
                 return Err(StatsError::InvalidShape("rows of different lengths"));
             }
-            for &c in row {
+            for (j, &c) in row.iter().enumerate() {
                 h.total = h.total.checked_add(c).ok_or(StatsError::Overflow)?;
+                h.counts.add(i * y_len + j, c);
             }
-            h.counts[i * y_len..(i + 1) * y_len].copy_from_slice(row);
         }
         Ok(h)
     }
@@ -178,7 +260,7 @@ impl JointHistogram {
         let j = Self::index(y, self.y_min, self.y_len)?;
         self.total = self.total.checked_add(count).ok_or(StatsError::Overflow)?;
         // Cannot overflow: a cell is at most the total.
-        self.counts[i * self.y_len + j] += count;
+        self.counts.add(i * self.y_len + j, count);
         Ok(())
     }
 
@@ -195,8 +277,19 @@ impl JointHistogram {
             .total
             .checked_add(other.total)
             .ok_or(StatsError::Overflow)?;
-        for (a, b) in self.counts.iter_mut().zip(&other.counts) {
-            *a += *b;
+        match (&mut self.counts, &other.counts) {
+            (Counts::Small(a), Counts::Small(b))
+                if a.iter().zip(b).all(|(x, y)| x.checked_add(*y).is_some()) =>
+            {
+                for (x, y) in a.iter_mut().zip(b) {
+                    *x += y;
+                }
+            }
+            (a, b) => {
+                for (x, y) in a.large().iter_mut().zip(b.iter()) {
+                    *x += y;
+                }
+            }
         }
         Ok(())
     }
@@ -215,7 +308,7 @@ impl JointHistogram {
     pub fn count(&self, x: u32, y: u32) -> Option<u64> {
         let i = Self::index(x, self.x_min, self.x_len).ok()?;
         let j = Self::index(y, self.y_min, self.y_len).ok()?;
-        Some(self.counts[i * self.y_len + j])
+        Some(self.counts.get(i * self.y_len + j))
     }
 
     /// Number of observations n.
@@ -225,29 +318,28 @@ impl JointHistogram {
 
     /// Counts per x value (the row sums), e.g. the journal mark distribution.
     pub fn x_marginal(&self) -> Vec<u64> {
-        self.counts
-            .chunks_exact(self.y_len)
-            .map(|r| r.iter().sum())
-            .collect()
+        let mut out = vec![0u64; self.x_len];
+        for (k, c) in self.counts.iter().enumerate() {
+            out[k / self.y_len] += c;
+        }
+        out
     }
 
     /// Counts per y value (the column sums), e.g. the primary score histogram.
     pub fn y_marginal(&self) -> Vec<u64> {
         let mut out = vec![0u64; self.y_len];
-        for row in self.counts.chunks_exact(self.y_len) {
-            for (o, c) in out.iter_mut().zip(row) {
-                *o += c;
-            }
+        for (k, c) in self.counts.iter().enumerate() {
+            out[k % self.y_len] += c;
         }
         out
     }
 
     /// The same table with x and y swapped.
     pub fn transposed(&self) -> Self {
-        let mut counts = vec![0u64; self.counts.len()];
+        let mut counts = Counts::zeros(self.counts.len());
         for i in 0..self.x_len {
             for j in 0..self.y_len {
-                counts[j * self.x_len + i] = self.counts[i * self.y_len + j];
+                counts.add(j * self.x_len + i, self.counts.get(i * self.y_len + j));
             }
         }
         Self {
@@ -269,8 +361,8 @@ impl JointHistogram {
             .counts
             .iter()
             .enumerate()
-            .filter(|(_, c)| **c != 0)
-            .map(|(idx, &c)| (idx / self.y_len, idx % self.y_len, c));
+            .filter(|&(_, c)| c != 0)
+            .map(|(idx, c)| (idx / self.y_len, idx % self.y_len, c));
         rho_from_parts(&u, &v, cells)
     }
 }
@@ -341,6 +433,17 @@ fn rho_from_parts(
 /// [`JointHistogram`], which merges.
 pub fn spearman_pairs(pairs: &[(u32, u32)]) -> Option<f64> {
     let n = pairs.len() as u64;
+    // Marks and scores span small ranges: count them in arrays (the same ranks and cells,
+    // in the same order, so the same ρ to the last bit) rather than in ordered maps.
+    if let (Some(xd), Some(yd)) = (
+        Dense::new(pairs.iter().map(|p| p.0), pairs.len()),
+        Dense::new(pairs.iter().map(|p| p.1), pairs.len()),
+    ) {
+        let u = centred_ranks(&xd.marginal, n);
+        let v = centred_ranks(&yd.marginal, n);
+        let cells = pairs.iter().map(|&(x, y)| (xd.rank(x), yd.rank(y), 1u64));
+        return rho_from_parts(&u, &v, cells);
+    }
     let mut xs: BTreeMap<u32, (usize, u64)> = BTreeMap::new();
     let mut ys: BTreeMap<u32, (usize, u64)> = BTreeMap::new();
     for &(x, y) in pairs {
@@ -360,6 +463,51 @@ pub fn spearman_pairs(pairs: &[(u32, u32)]) -> Option<f64> {
     rho_from_parts(&u, &v, cells)
 }
 
+/// The distinct values of a variable over a small range: each present value's rank among
+/// them and the count per rank.
+struct Dense {
+    min: u32,
+    rank: Vec<u32>,
+    marginal: Vec<u64>,
+}
+
+impl Dense {
+    /// `None` for no values or a range much wider than the number of values.
+    fn new(values: impl Iterator<Item = u32> + Clone, n: usize) -> Option<Dense> {
+        let (lo, hi) = values
+            .clone()
+            .fold((u32::MAX, 0), |(lo, hi), v| (lo.min(v), hi.max(v)));
+        if lo > hi {
+            return None;
+        }
+        let span = (hi - lo) as usize + 1;
+        if span > n.saturating_mul(4).max(1 << 16) {
+            return None;
+        }
+        let mut counts = vec![0u64; span];
+        for v in values {
+            counts[(v - lo) as usize] += 1;
+        }
+        let mut rank = vec![u32::MAX; span];
+        let mut marginal = Vec::new();
+        for (k, &c) in counts.iter().enumerate() {
+            if c > 0 {
+                rank[k] = marginal.len() as u32;
+                marginal.push(c);
+            }
+        }
+        Some(Dense {
+            min: lo,
+            rank,
+            marginal,
+        })
+    }
+
+    fn rank(&self, v: u32) -> usize {
+        self.rank[(v - self.min) as usize] as usize
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -370,6 +518,16 @@ mod tests {
         assert_eq!(spearman_pairs(&up), Some(1.0));
         let down: Vec<_> = up.iter().map(|&(x, y)| (x, 100 - y)).collect();
         assert_eq!(spearman_pairs(&down), Some(-1.0));
+    }
+
+    #[test]
+    fn wide_values_take_the_map_path_with_the_same_result() {
+        let pairs = [(1, 1), (1, 2), (2, 2), (3, 3)];
+        let wide: Vec<_> = pairs
+            .iter()
+            .map(|&(x, y)| (x * 1_000_000_000, y * 1_000_000_000))
+            .collect();
+        assert_eq!(spearman_pairs(&pairs), spearman_pairs(&wide));
     }
 
     #[test]
