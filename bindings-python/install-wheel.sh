@@ -9,6 +9,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 venv="${1:?usage: install-wheel.sh VENV [maturin build arguments...]}"
 shift
+venv="$(cd "$venv" && pwd)"   # absolute: maturin runs from this folder
 py="$venv/bin/python"
 if [ ! -x "$venv/bin/maturin" ]; then
     "$py" -m pip install -q --disable-pip-version-check "maturin>=1.16,<2"
