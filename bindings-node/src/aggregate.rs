@@ -3,12 +3,12 @@
 //! event loop keeps running; only turning the rows into JS objects happens on the main thread.
 
 use crate::dataset::dataset_arg;
-use crate::errors::{Failure, Fallible, catch, guard};
+use crate::errors::{Failure, Fallible, PoolTask, catch, guard};
 use crate::js;
+use napi::Env;
 use napi::bindgen_prelude::{
     AsyncTask, Either, Float64Array, FnArgs, Function, Uint8Array, Uint32Array, Unknown,
 };
-use napi::{Env, ScopedTask, Status};
 use napi_derive::napi;
 use oko::{AggregateOptions, Dataset, Indicator, Level, ScaleSet, Scope};
 use rust_decimal::prelude::ToPrimitive;
@@ -41,7 +41,7 @@ pub struct AggregateRow {
 }
 
 /// A parsed request, ready to run on any thread.
-struct Job {
+pub struct Job {
     ds: Arc<Dataset>,
     scales: Arc<ScaleSet>,
     options: AggregateOptions,
@@ -269,41 +269,6 @@ pub fn aggregate<'e>(
     to_js(env, out)
 }
 
-/// Runs a job, or reports why it could not, on the libuv thread pool.
-pub struct AggregateTask {
-    job: Option<Fallible<Job>>,
-    failure: Option<Failure>,
-}
-
-impl<'task> ScopedTask<'task> for AggregateTask {
-    type Output = Output;
-    type JsValue = Unknown<'task>;
-
-    fn compute(&mut self) -> napi::Result<Output> {
-        let job = self.job.take();
-        let out = catch(|| match job {
-            Some(Ok(job)) => Ok(run(&job)),
-            Some(Err(f)) => Err(f),
-            None => Err(Failure::panic()),
-        });
-        out.map_err(|f| {
-            self.failure = Some(f);
-            napi::Error::from_status(Status::GenericFailure)
-        })
-    }
-
-    fn resolve(&mut self, env: &'task Env, output: Output) -> napi::Result<Unknown<'task>> {
-        to_js(env, output)
-    }
-
-    fn reject(&mut self, env: &'task Env, err: napi::Error) -> napi::Result<Unknown<'task>> {
-        Err(match self.failure.take() {
-            Some(f) => f.into_napi(env),
-            None => err,
-        })
-    }
-}
-
 /// Like `aggregate`, but computed on the libuv thread pool: returns a Promise and leaves the
 /// event loop free while oko aggregates (turning the rows into JS objects happens on the main
 /// thread at the end, as it must). A bad argument rejects the Promise (it never throws
@@ -315,9 +280,10 @@ impl<'task> ScopedTask<'task> for AggregateTask {
 pub fn aggregate_async(
     dataset: Unknown<'_>,
     options: Option<Unknown<'_>>,
-) -> AsyncTask<AggregateTask> {
-    AsyncTask::new(AggregateTask {
-        job: Some(catch(|| parse(dataset, options))),
-        failure: None,
-    })
+) -> AsyncTask<PoolTask<Job, Output>> {
+    AsyncTask::new(PoolTask::new(
+        catch(|| parse(dataset, options)),
+        |job| Ok(run(job)),
+        to_js,
+    ))
 }

@@ -12,8 +12,8 @@
 //!
 //! Messages cite table, row and column only, never a cell's value.
 
-use napi::bindgen_prelude::{JsValue, Object};
-use napi::{Env, Status};
+use napi::bindgen_prelude::{JsValue, Object, Unknown};
+use napi::{Env, ScopedTask, Status};
 use napi_derive::napi;
 use oko::rules::{DiagnosticLevel, RuleDiagnostic, RuleErrors};
 use oko::{DataError, DataErrors};
@@ -365,4 +365,60 @@ pub(crate) fn catch<T>(f: impl FnOnce() -> Fallible<T>) -> Fallible<T> {
 /// `internal.panic`.
 pub(crate) fn guard<T>(env: &Env, f: impl FnOnce() -> Fallible<T>) -> napi::Result<T> {
     catch(f).map_err(|e| e.into_napi(env))
+}
+
+/// A job run on the libuv thread pool by an `*_async` entry point. The arguments are parsed on
+/// the main thread (a bad one is kept and rejects the Promise); `run` works off the main
+/// thread, a panic in it becomes `internal.panic`; `to_js` builds the result on the main
+/// thread.
+pub struct PoolTask<J, O> {
+    job: Option<Fallible<J>>,
+    run: fn(&J) -> Fallible<O>,
+    to_js: for<'e> fn(&'e Env, O) -> napi::Result<Unknown<'e>>,
+    failure: Option<Failure>,
+}
+
+impl<J, O> PoolTask<J, O> {
+    /// The task for `job` (already parsed, or the reason it could not be).
+    pub(crate) fn new(
+        job: Fallible<J>,
+        run: fn(&J) -> Fallible<O>,
+        to_js: for<'e> fn(&'e Env, O) -> napi::Result<Unknown<'e>>,
+    ) -> Self {
+        PoolTask {
+            job: Some(job),
+            run,
+            to_js,
+            failure: None,
+        }
+    }
+}
+
+impl<'task, J: Send, O: Send + 'static> ScopedTask<'task> for PoolTask<J, O> {
+    type Output = O;
+    type JsValue = Unknown<'task>;
+
+    fn compute(&mut self) -> napi::Result<O> {
+        let (job, run) = (self.job.take(), self.run);
+        let out = catch(|| match job {
+            Some(Ok(job)) => run(&job),
+            Some(Err(f)) => Err(f),
+            None => Err(Failure::panic()),
+        });
+        out.map_err(|f| {
+            self.failure = Some(f);
+            napi::Error::from_status(Status::GenericFailure)
+        })
+    }
+
+    fn resolve(&mut self, env: &'task Env, output: O) -> napi::Result<Unknown<'task>> {
+        (self.to_js)(env, output)
+    }
+
+    fn reject(&mut self, env: &'task Env, err: napi::Error) -> napi::Result<Unknown<'task>> {
+        Err(match self.failure.take() {
+            Some(f) => f.into_napi(env),
+            None => err,
+        })
+    }
 }

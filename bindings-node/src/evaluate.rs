@@ -8,11 +8,11 @@
 //! thread.
 
 use crate::dataset::dataset_arg;
-use crate::errors::{Failure, Fallible, catch, guard};
+use crate::errors::{Failure, Fallible, PoolTask, catch, guard};
 use crate::js;
 use crate::rules::rules_arg;
+use napi::Env;
 use napi::bindgen_prelude::{AsyncTask, FnArgs, Function, Unknown};
-use napi::{Env, ScopedTask, Status};
 use napi_derive::napi;
 use oko::Dataset;
 use oko::privacy::Pseudonymiser;
@@ -20,7 +20,7 @@ use oko::rules::{EvalOptions, Rules};
 use std::sync::Arc;
 
 /// A parsed request, ready to run on any thread.
-struct Job {
+pub struct Job {
     rules: Arc<Rules>,
     ds: Arc<Dataset>,
     options: EvalOptions,
@@ -111,41 +111,6 @@ pub fn evaluate<'e>(
     to_js(env, json)
 }
 
-/// Runs an evaluation, or reports why it could not, on the libuv thread pool.
-pub struct EvaluateTask {
-    job: Option<Fallible<Job>>,
-    failure: Option<Failure>,
-}
-
-impl<'task> ScopedTask<'task> for EvaluateTask {
-    type Output = String;
-    type JsValue = Unknown<'task>;
-
-    fn compute(&mut self) -> napi::Result<String> {
-        let job = self.job.take();
-        let out = catch(|| match job {
-            Some(Ok(job)) => run(&job),
-            Some(Err(f)) => Err(f),
-            None => Err(Failure::panic()),
-        });
-        out.map_err(|f| {
-            self.failure = Some(f);
-            napi::Error::from_status(Status::GenericFailure)
-        })
-    }
-
-    fn resolve(&mut self, env: &'task Env, output: String) -> napi::Result<Unknown<'task>> {
-        to_js(env, output)
-    }
-
-    fn reject(&mut self, env: &'task Env, err: napi::Error) -> napi::Result<Unknown<'task>> {
-        Err(match self.failure.take() {
-            Some(f) => f.into_napi(env),
-            None => err,
-        })
-    }
-}
-
 /// Like `evaluate`, but computed on the libuv thread pool: returns a Promise and leaves the
 /// event loop free while oko aggregates and evaluates (only `JSON.parse` of the report runs
 /// on the main thread). A bad argument rejects the Promise (it never throws synchronously).
@@ -157,9 +122,10 @@ pub fn evaluate_async(
     rules: Unknown<'_>,
     dataset: Unknown<'_>,
     options: Option<Unknown<'_>>,
-) -> AsyncTask<EvaluateTask> {
-    AsyncTask::new(EvaluateTask {
-        job: Some(catch(|| parse(rules, dataset, options))),
-        failure: None,
-    })
+) -> AsyncTask<PoolTask<Job, String>> {
+    AsyncTask::new(PoolTask::new(
+        catch(|| parse(rules, dataset, options)),
+        run,
+        to_js,
+    ))
 }

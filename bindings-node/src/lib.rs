@@ -16,10 +16,11 @@ mod indicators;
 mod js;
 mod rules;
 
-pub use aggregate::{AggregateRow, AggregateTask, aggregate, aggregate_async};
+pub use aggregate::{AggregateRow, aggregate, aggregate_async};
 pub use dataset::{Dataset, DatasetCounts, IgnoredColumn};
+pub use errors::PoolTask;
 pub use errors::{ErrorInfo, ErrorLocation, JsRuleDiagnostic, RuleLocation};
-pub use evaluate::{EvaluateTask, evaluate, evaluate_async};
+pub use evaluate::{evaluate, evaluate_async};
 pub use generate::{Generated, SchoolTruth, Truth, generate};
 pub use indicators::{JsIndicatorInfo, indicator_catalogue};
 pub use rules::{Rules, load_rules};
