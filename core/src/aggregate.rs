@@ -340,7 +340,10 @@ pub fn aggregate(ds: &Dataset, scales: &ScaleSet, options: AggregateOptions) -> 
             entity: 0,
         })
     }));
-    let objectivity = crate::objectivity::scope_meta(ds, scales, &scopes);
+    let objectivity = crate::objectivity::scope_meta(ds, scales, &scopes, |scope| {
+        let i = *region.index.get(&Cell { scope, entity: 0 })?;
+        Some(&region.states[i as usize].objectivity.as_deref()?.tasks)
+    });
     Aggregates {
         scopes,
         thresholds,

@@ -9,7 +9,7 @@
 //! binary value.
 
 use super::heaping::heaping;
-use super::tasks::{Group, task_gap, task_inversion};
+use super::tasks::Group;
 use crate::aggregate::{Aggregates, Level};
 use crate::indicators::{CellState, Indicator, IndicatorValue};
 use crate::stats::{KappaWeights, Share, cohen_kappa, wilson_interval_95};
@@ -35,10 +35,37 @@ pub fn present(x: f64) -> Option<Decimal> {
     if x.abs() < 1e-9 {
         return Some(Decimal::ZERO);
     }
+    present_scaled(x).or_else(|| present_exact(x))
+}
+
+/// [`present`] through the exact binary value: `Decimal::from_f64_retain` and rounding.
+fn present_exact(x: f64) -> Option<Decimal> {
     Decimal::from_f64_retain(x).map(|d| {
         d.round_dp_with_strategy(F64_DECIMALS, RoundingStrategy::MidpointAwayFromZero)
             .normalize()
     })
+}
+
+/// [`present`] in integer millionths, for the common case where that is provably the same:
+/// `y = x·10⁶` rounded to f64 is within `|y|·2⁻⁵³ ≤ 2⁻¹³` of the exact product when
+/// `|y| < 2⁴⁰`, so unless `y` lies within 2⁻¹⁰ of a midpoint both round to the same integer.
+/// `None` for the rest (far from every figure oko presents), which takes the exact path.
+/// The exact path costs a 96-bit conversion and a decimal rounding per value, and every
+/// kappa, ρ and Wilson bound of every cell goes through here.
+fn present_scaled(x: f64) -> Option<Decimal> {
+    const MILLION: f64 = 1e6;
+    let y = x * MILLION;
+    // x is finite (checked by `present`), so y is finite or infinite, never NaN.
+    if y.abs() >= (1u64 << 40) as f64 {
+        return None;
+    }
+    // Exact for |y| < 2⁵²: the fraction of y and its distance from a midpoint.
+    let fraction = (y - y.trunc()).abs();
+    if (fraction - 0.5).abs() <= 1.0 / 1024.0 {
+        return None;
+    }
+    // f64::round rounds half away from zero, as the exact path does.
+    Some(Decimal::new(y.round() as i64, F64_DECIMALS).normalize())
 }
 
 fn share(k: u64, n: u64) -> Option<Decimal> {
@@ -113,14 +140,11 @@ pub(crate) fn value(
         Indicator::EasyTaskGap | Indicator::HardTaskGap | Indicator::TaskInversion => {
             let empty = Default::default();
             let cell = s.objectivity.as_deref().map_or(&empty, |o| &o.tasks);
-            let reg = region()
-                .and_then(|r| r.objectivity.as_deref())
-                .map_or(&empty, |o| &o.tasks);
-            let v = match ind {
-                Indicator::EasyTaskGap => task_gap(cell, reg, &meta.task_max, Group::Easy),
-                Indicator::HardTaskGap => task_gap(cell, reg, &meta.task_max, Group::Hard),
-                _ => task_inversion(cell, reg, &meta.task_max).and_then(present),
-            };
+            let v = meta.tasks.as_ref().and_then(|profile| match ind {
+                Indicator::EasyTaskGap => profile.gap(cell, Group::Easy),
+                Indicator::HardTaskGap => profile.gap(cell, Group::Hard),
+                _ => profile.inversion(cell).and_then(present),
+            });
             (cell.n, v)
         }
         Indicator::HeapingPValue | Indicator::HeapingRatio => {
@@ -150,4 +174,52 @@ pub(crate) fn value(
         n,
         limited: n < agg.options().min_sample,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn near_midpoints_take_the_exact_path() {
+        // 0.0000125 is not a binary fraction: its f64 lies just below or above the midpoint,
+        // which only the exact path can tell.
+        for x in [
+            0.0000125,
+            -0.0000125,
+            2.5e-6,
+            1.0000005,
+            123.4567895,
+            -7.0000015,
+        ] {
+            assert_eq!(present_scaled(x), None, "{x}");
+            assert_eq!(present(x), present_exact(x), "{x}");
+        }
+        assert_eq!(present_scaled(1e30), None);
+        assert_eq!(present(-3e-7), Some(Decimal::ZERO));
+        assert_eq!(present(0.1234564999), Some(Decimal::new(123456, 6)));
+        assert_eq!(present(-0.5), Some(Decimal::new(-5, 1)));
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(4096))]
+        #[test]
+        fn the_scaled_path_agrees_with_the_exact_one(
+            x in prop_oneof![
+                -1.0f64..1.0,
+                -200.0f64..200.0,
+                -1.0e7f64..1.0e7,
+                (-2_000_000_000i64..2_000_000_000).prop_map(|k| k as f64 / 1e6),
+                (-2_000_000i64..2_000_000).prop_map(|k| (k as f64 + 0.5) / 1e6),
+                any::<f64>(),
+            ]
+        ) {
+            prop_assume!(x.is_finite() && x.abs() >= 1e-9);
+            if let Some(fast) = present_scaled(x) {
+                prop_assert_eq!(Some(fast), present_exact(x));
+                prop_assert_eq!(fast.to_string(), present_exact(x).unwrap().to_string());
+            }
+        }
+    }
 }

@@ -1,14 +1,18 @@
 //! What the objectivity indicators need to know about a scope besides its states: the
 //! procedure's maximum and per-task maxima, its scale's mark boundaries, and the scopes of
-//! the state final exams (ОГЭ, ЕГЭ) that back or do not back its results.
+//! the state final exams (ОГЭ, ЕГЭ) that back or do not back its results, and its tasks'
+//! difficulty groups in the region.
 
 use crate::aggregate::Scope;
 use crate::dataset::Dataset;
 use crate::procedure::ProcedureKind;
 use crate::scale::ScaleSet;
 
+use super::state::TaskSums;
+use super::tasks::TaskProfile;
+
 /// Per-scope facts, built once per aggregation.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq)]
 pub(crate) struct ScopeMeta {
     /// Maximum primary score.
     pub max_score: u16,
@@ -20,14 +24,24 @@ pub(crate) struct ScopeMeta {
     pub boundaries: Vec<u16>,
     /// Scopes of ОГЭ and ЕГЭ in the same subject and academic year.
     pub gia: Vec<u32>,
+    /// The easy and hard tasks by the region's completion rates (`None` without task scores
+    /// in the region or with fewer than 3 tasks).
+    pub tasks: Option<TaskProfile>,
 }
 
-/// Builds the facts of every scope (empty for scopes that are not procedures).
-pub(crate) fn scope_meta(ds: &Dataset, scales: &ScaleSet, scopes: &[Scope]) -> Vec<ScopeMeta> {
+/// Builds the facts of every scope (empty for scopes that are not procedures);
+/// `region_tasks` gives the region's per-task sums of a scope.
+pub(crate) fn scope_meta<'a>(
+    ds: &Dataset,
+    scales: &ScaleSet,
+    scopes: &[Scope],
+    region_tasks: impl Fn(u32) -> Option<&'a TaskSums>,
+) -> Vec<ScopeMeta> {
     let procs = ds.procedures();
     scopes
         .iter()
-        .map(|s| {
+        .enumerate()
+        .map(|(i, s)| {
             let Scope::Procedure { procedure } = *s else {
                 return ScopeMeta::default();
             };
@@ -60,11 +74,14 @@ pub(crate) fn scope_meta(ds: &Dataset, scales: &ScaleSet, scopes: &[Scope]) -> V
                 })
                 .map(|(i, _)| i as u32)
                 .collect();
+            let task_max: Vec<u16> = p.tasks.iter().map(|t| t.max_score).collect();
+            let tasks = region_tasks(i as u32).and_then(|r| TaskProfile::new(r, &task_max));
             ScopeMeta {
                 max_score: p.max_score,
-                task_max: p.tasks.iter().map(|t| t.max_score).collect(),
+                task_max,
                 boundaries,
                 gia,
+                tasks,
             }
         })
         .collect()

@@ -26,6 +26,117 @@
 use super::state::TaskSums;
 use rust_decimal::Decimal;
 
+/// The easy and hard groups of a scope's tasks by the region's completion rates, with what
+/// the gaps and the inversion need of the region. Built once per scope when aggregating:
+/// every cell of the scope is compared with the same region.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) struct TaskProfile {
+    /// Maximum score of each task.
+    task_max: Vec<u16>,
+    easy: Vec<usize>,
+    hard: Vec<usize>,
+    /// The region's pooled (points, maxima) of the easy and the hard group.
+    region_easy: (u64, u64),
+    region_hard: (u64, u64),
+    /// (task maximum, the region's continuity-corrected logit) of each task of a group.
+    easy_logits: Vec<(f64, f64)>,
+    hard_logits: Vec<(f64, f64)>,
+}
+
+impl TaskProfile {
+    /// The profile of a scope from the region's task sums; `None` when the region has no
+    /// task scores or fewer than 3 tasks have a positive maximum.
+    pub(crate) fn new(region: &TaskSums, task_max: &[u16]) -> Option<TaskProfile> {
+        let (easy, hard) = groups(region, task_max)?;
+        let logits = |set: &[usize]| -> Vec<(f64, f64)> {
+            set.iter()
+                .map(|&j| {
+                    let max = u64::from(task_max[j]);
+                    (
+                        f64::from(task_max[j]),
+                        logit(corrected(region.sums[j], max * region.n)),
+                    )
+                })
+                .collect()
+        };
+        Some(TaskProfile {
+            task_max: task_max.to_vec(),
+            region_easy: pooled(region, task_max, &easy),
+            region_hard: pooled(region, task_max, &hard),
+            easy_logits: logits(&easy),
+            hard_logits: logits(&hard),
+            easy,
+            hard,
+        })
+    }
+
+    /// The group's pooled completion rate of the easy or hard tasks minus the region's, in
+    /// percentage points (exact); `None` without task scores.
+    pub(crate) fn gap(&self, cell: &TaskSums, group: Group) -> Option<Decimal> {
+        if cell.n == 0 {
+            return None;
+        }
+        let (set, (rp, rm)) = match group {
+            Group::Easy => (&self.easy, self.region_easy),
+            Group::Hard => (&self.hard, self.region_hard),
+        };
+        let (cp, cm) = pooled(cell, &self.task_max, set);
+        Some(pct(cp, cm)? - pct(rp, rm)?)
+    }
+
+    /// Observed minus predicted pooled completion rate of the hard tasks, in percentage
+    /// points (see the module docs); `None` without task scores.
+    pub(crate) fn inversion(&self, cell: &TaskSums) -> Option<f64> {
+        if cell.n == 0 {
+            return None;
+        }
+        let (easy_p, hard_p) = (&self.easy_logits, &self.hard_logits);
+        let expected = |p: &[(f64, f64)], delta: f64| -> f64 {
+            let weight: f64 = p.iter().map(|(m, _)| m).sum();
+            p.iter().map(|(m, l)| m * sigmoid(l + delta)).sum::<f64>() / weight
+        };
+        // The shift δ whose expected easy rate is the group's (continuity-corrected) easy
+        // rate. The expectation rises strictly with δ: Newton steps, kept inside a bracket
+        // that bisection narrows whenever a step would leave it.
+        let (cp, cm) = pooled(cell, &self.task_max, &self.easy);
+        let target = corrected(cp, cm);
+        let (mut lo, mut hi) = (-40.0f64, 40.0f64);
+        let mut delta = 0.0f64;
+        let weight: f64 = easy_p.iter().map(|(m, _)| m).sum();
+        for _ in 0..200 {
+            let f = expected(easy_p, delta) - target;
+            if f < 0.0 {
+                lo = delta;
+            } else {
+                hi = delta;
+            }
+            let slope = easy_p
+                .iter()
+                .map(|(m, l)| {
+                    let s = sigmoid(l + delta);
+                    m * s * (1.0 - s)
+                })
+                .sum::<f64>()
+                / weight;
+            let mut next = delta - f / slope;
+            if !next.is_finite() || next <= lo || next >= hi {
+                next = 0.5 * (lo + hi);
+            }
+            if (next - delta).abs() < 1e-12 {
+                delta = next;
+                break;
+            }
+            delta = next;
+        }
+        let (hp, hm) = pooled(cell, &self.task_max, &self.hard);
+        if hm == 0 {
+            return None;
+        }
+        let observed = hp as f64 / hm as f64;
+        Some(100.0 * (observed - expected(hard_p, delta)))
+    }
+}
+
 /// The easy and hard groups of tasks by the reference's completion rates.
 fn groups(reference: &TaskSums, task_max: &[u16]) -> Option<(Vec<usize>, Vec<usize>)> {
     let k = task_max.len();
@@ -69,27 +180,6 @@ pub(crate) enum Group {
     Hard,
 }
 
-/// The group's pooled completion rate of the easy or hard tasks minus the region's, in
-/// percentage points (exact); `None` without task scores on either side.
-pub(crate) fn task_gap(
-    cell: &TaskSums,
-    region: &TaskSums,
-    task_max: &[u16],
-    group: Group,
-) -> Option<Decimal> {
-    if cell.n == 0 {
-        return None;
-    }
-    let (easy, hard) = groups(region, task_max)?;
-    let set = match group {
-        Group::Easy => &easy,
-        Group::Hard => &hard,
-    };
-    let (cp, cm) = pooled(cell, task_max, set);
-    let (rp, rm) = pooled(region, task_max, set);
-    Some(pct(cp, cm)? - pct(rp, rm)?)
-}
-
 fn logit(p: f64) -> f64 {
     (p / (1.0 - p)).ln()
 }
@@ -101,71 +191,6 @@ fn sigmoid(x: f64) -> f64 {
 /// Continuity-corrected rate (points + ½) / (maximum + 1), strictly inside (0, 1).
 fn corrected(points: u64, max: u64) -> f64 {
     (points as f64 + 0.5) / (max as f64 + 1.0)
-}
-
-/// Observed minus predicted pooled completion rate of the hard tasks, in percentage points
-/// (see the module docs); `None` without task scores on either side.
-pub(crate) fn task_inversion(cell: &TaskSums, region: &TaskSums, task_max: &[u16]) -> Option<f64> {
-    if cell.n == 0 {
-        return None;
-    }
-    let (easy, hard) = groups(region, task_max)?;
-    // Region logits and weights of each group's tasks, continuity-corrected.
-    let profile = |set: &[usize]| -> Vec<(f64, f64)> {
-        set.iter()
-            .map(|&j| {
-                let max = u64::from(task_max[j]);
-                (
-                    f64::from(task_max[j]),
-                    logit(corrected(region.sums[j], max * region.n)),
-                )
-            })
-            .collect()
-    };
-    let (easy_p, hard_p) = (profile(&easy), profile(&hard));
-    let expected = |p: &[(f64, f64)], delta: f64| -> f64 {
-        let weight: f64 = p.iter().map(|(m, _)| m).sum();
-        p.iter().map(|(m, l)| m * sigmoid(l + delta)).sum::<f64>() / weight
-    };
-    // The shift δ whose expected easy rate is the group's (continuity-corrected) easy rate.
-    // The expectation rises strictly with δ: Newton steps, kept inside a bracket that
-    // bisection narrows whenever a step would leave it.
-    let (cp, cm) = pooled(cell, task_max, &easy);
-    let target = corrected(cp, cm);
-    let (mut lo, mut hi) = (-40.0f64, 40.0f64);
-    let mut delta = 0.0f64;
-    for _ in 0..200 {
-        let f = expected(&easy_p, delta) - target;
-        if f < 0.0 {
-            lo = delta;
-        } else {
-            hi = delta;
-        }
-        let weight: f64 = easy_p.iter().map(|(m, _)| m).sum();
-        let slope = easy_p
-            .iter()
-            .map(|(m, l)| {
-                let s = sigmoid(l + delta);
-                m * s * (1.0 - s)
-            })
-            .sum::<f64>()
-            / weight;
-        let mut next = delta - f / slope;
-        if !next.is_finite() || next <= lo || next >= hi {
-            next = 0.5 * (lo + hi);
-        }
-        if (next - delta).abs() < 1e-12 {
-            delta = next;
-            break;
-        }
-        delta = next;
-    }
-    let (hp, hm) = pooled(cell, task_max, &hard);
-    if hm == 0 {
-        return None;
-    }
-    let observed = hp as f64 / hm as f64;
-    Some(100.0 * (observed - expected(&hard_p, delta)))
 }
 
 #[cfg(test)]
@@ -195,15 +220,11 @@ mod tests {
         let cell = sums(10, &[8, 5, 4]);
         let max = [1, 1, 1];
         // Easy: task 0, 80% vs 90% → −10 pp; hard: task 2, 40% vs 10% → +30 pp.
-        assert_eq!(
-            task_gap(&cell, &region, &max, Group::Easy),
-            Some(Decimal::from(-10))
-        );
-        assert_eq!(
-            task_gap(&cell, &region, &max, Group::Hard),
-            Some(Decimal::from(30))
-        );
-        assert!(task_inversion(&cell, &region, &max).unwrap() > 25.0);
+        let profile = TaskProfile::new(&region, &max).unwrap();
+        assert_eq!(profile.gap(&cell, Group::Easy), Some(Decimal::from(-10)));
+        assert_eq!(profile.gap(&cell, Group::Hard), Some(Decimal::from(30)));
+        assert!(profile.inversion(&cell).unwrap() > 25.0);
+        assert_eq!(profile.gap(&TaskSums::default(), Group::Easy), None);
     }
 
     #[test]
@@ -219,7 +240,10 @@ mod tests {
             n,
             &difficulty.map(|d: f64| (sigmoid(1.0 - d) * n as f64).round() as u64),
         );
-        let inv = task_inversion(&cell, &region, &[1; 9]).unwrap();
+        let inv = TaskProfile::new(&region, &[1; 9])
+            .unwrap()
+            .inversion(&cell)
+            .unwrap();
         assert!(inv.abs() < 0.1, "{inv}");
     }
 }

@@ -318,20 +318,28 @@ impl JointHistogram {
 
     /// Counts per x value (the row sums), e.g. the journal mark distribution.
     pub fn x_marginal(&self) -> Vec<u64> {
-        let mut out = vec![0u64; self.x_len];
-        for (k, c) in self.counts.iter().enumerate() {
-            out[k / self.y_len] += c;
-        }
-        out
+        (0..self.x_len)
+            .map(|i| self.row_cells(i).map(|(_, c)| c).sum())
+            .collect()
     }
 
     /// Counts per y value (the column sums), e.g. the primary score histogram.
     pub fn y_marginal(&self) -> Vec<u64> {
         let mut out = vec![0u64; self.y_len];
-        for (k, c) in self.counts.iter().enumerate() {
-            out[k % self.y_len] += c;
+        for i in 0..self.x_len {
+            for (j, c) in self.row_cells(i) {
+                out[j] += c;
+            }
         }
         out
+    }
+
+    /// `(y index, count)` of the cells of row `i` (x index `i`). Rows are walked instead of
+    /// splitting a flat index with `/` and `%`: ρ is computed for every cell of every level,
+    /// and the divisions were most of its cost.
+    fn row_cells(&self, i: usize) -> impl Iterator<Item = (usize, u64)> + Clone + '_ {
+        let start = i * self.y_len;
+        (0..self.y_len).map(move |j| (j, self.counts.get(start + j)))
     }
 
     /// The same table with x and y swapped.
@@ -355,30 +363,42 @@ impl JointHistogram {
     /// Spearman's ρ between x and y with average ranks for ties (as `scipy.stats.spearmanr`);
     /// `None` when x or y is constant (including n < 2).
     pub fn spearman(&self) -> Option<f64> {
-        let u = centred_ranks(&self.x_marginal(), self.total);
-        let v = centred_ranks(&self.y_marginal(), self.total);
-        let cells = self
-            .counts
-            .iter()
-            .enumerate()
-            .filter(|&(_, c)| c != 0)
-            .map(|(idx, c)| (idx / self.y_len, idx % self.y_len, c));
-        rho_from_parts(&u, &v, cells)
+        // Both marginals in one pass and one buffer (x values, then y values): ρ is computed
+        // for every cell of every level, and allocations were a large part of its cost.
+        let mut ranks = vec![(0i128, 0u64); self.x_len + self.y_len];
+        let (u, v) = ranks.split_at_mut(self.x_len);
+        for (i, ui) in u.iter_mut().enumerate() {
+            for (j, c) in self.row_cells(i) {
+                ui.1 += c;
+                v[j].1 += c;
+            }
+        }
+        centre(u, self.total);
+        centre(v, self.total);
+        let cells = (0..self.x_len).flat_map(|i| {
+            self.row_cells(i)
+                .filter(|&(_, c)| c != 0)
+                .map(move |(j, c)| (i, j, c))
+        });
+        rho_from_parts(u, v, cells)
     }
 }
 
 /// `(u, count)` per value: `u = 2·(observations below) + count − n`, twice the deviation of the
 /// value's average rank from the mean rank.
 fn centred_ranks(marginal: &[u64], n: u64) -> Vec<(i128, u64)> {
+    let mut ranks: Vec<(i128, u64)> = marginal.iter().map(|&a| (0, a)).collect();
+    centre(&mut ranks, n);
+    ranks
+}
+
+/// Fills in `u` of each `(u, count)` of [`centred_ranks`] from the counts.
+fn centre(ranks: &mut [(i128, u64)], n: u64) {
     let mut below: i128 = 0;
-    marginal
-        .iter()
-        .map(|&a| {
-            let u = 2 * below + i128::from(a) - i128::from(n);
-            below += i128::from(a);
-            (u, a)
-        })
-        .collect()
+    for (u, a) in ranks {
+        *u = 2 * below + i128::from(*a) - i128::from(n);
+        below += i128::from(*a);
+    }
 }
 
 /// ρ from the centred ranks of both variables and the non-zero cells `(x index, y index, n)`.
