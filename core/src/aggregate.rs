@@ -203,8 +203,19 @@ impl LevelCells {
     fn from_map(map: CellMap) -> Self {
         let CellMap { index, mut pairs } = map;
         drop(index);
-        pairs.sort_unstable_by_key(|(c, _)| *c);
-        let cells: Vec<Cell> = pairs.iter().map(|(c, _)| *c).collect();
+        // Sort the cells with their positions and move each state once: sorting the pairs
+        // themselves moved the (large) states again and again.
+        let mut order: Vec<(Cell, u32)> = pairs
+            .iter()
+            .enumerate()
+            .map(|(i, (c, _))| (*c, i as u32))
+            .collect();
+        order.sort_unstable();
+        let cells: Vec<Cell> = order.iter().map(|(c, _)| *c).collect();
+        let states = order
+            .iter()
+            .map(|&(_, i)| std::mem::take(&mut pairs[i as usize].1))
+            .collect();
         let index = cells
             .iter()
             .enumerate()
@@ -212,7 +223,7 @@ impl LevelCells {
             .collect();
         LevelCells {
             cells,
-            states: pairs.into_iter().map(|(_, s)| s).collect(),
+            states,
             index,
         }
     }
@@ -261,7 +272,8 @@ pub fn aggregate(ds: &Dataset, scales: &ScaleSet, options: AggregateOptions) -> 
     let marks = ds.marks();
     // Distinct (subject, year, period) keys without a string per row; ordered by subject
     // name so that the order does not depend on which subject was interned first.
-    let distinct: std::collections::HashSet<(u32, u16, u8)> = (0..marks.len())
+    let distinct: std::collections::HashSet<(u32, u16, u8), foldhash::fast::RandomState> = (0
+        ..marks.len())
         .map(|i| (marks.subject[i], marks.year[i], marks.period[i]))
         .collect();
     let mut internal: Vec<(u32, u16, u8)> = distinct.into_iter().collect();
