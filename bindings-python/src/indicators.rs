@@ -9,7 +9,8 @@
 use crate::dataset::PyDataset;
 use crate::dataset::export::scaled;
 use crate::errors::{Failure, guard};
-use arrow_array::{ArrayRef, BooleanArray, Decimal128Array, Int64Array, RecordBatch, StringArray};
+use arrow_array::builder::{BooleanBuilder, Decimal128Builder, Int64Builder, StringBuilder};
+use arrow_array::{ArrayRef, RecordBatch};
 use arrow_schema::{DataType, Field, Schema};
 use oko::{AggregateOptions, Aggregates, Dataset, Indicator, Level, ScaleSet};
 use pyo3::exceptions::{PyKeyError, PyValueError};
@@ -38,7 +39,7 @@ pub struct PyIndicators {
     labels: Vec<String>,
     /// Label → scope; `None` when two scopes share a label.
     by_label: HashMap<String, Option<u32>>,
-    batch: OnceLock<RecordBatch>,
+    batches: OnceLock<Vec<RecordBatch>>,
 }
 
 /// The id of an entity of a level.
@@ -93,45 +94,9 @@ fn indicator_of(s: &str) -> PyResult<Indicator> {
     })
 }
 
-fn build_batch(ds: &Dataset, agg: &Aggregates, labels: &[String]) -> Result<RecordBatch, Failure> {
-    let (mut level, mut entity, mut scope, mut ind) = (vec![], vec![], vec![], vec![]);
-    let (mut value, mut n, mut limited) = (vec![], vec![], vec![]);
-    for l in Level::ALL {
-        for (ci, c) in agg.cells(l).iter().enumerate() {
-            let id = entity_id(ds, l, c.entity);
-            for &i in Indicator::ALL {
-                let Some(v) = agg.value_at(l, ci, i) else {
-                    continue;
-                };
-                level.push(l.as_str());
-                entity.push(id.clone());
-                scope.push(labels[c.scope as usize].as_str());
-                ind.push(i.id());
-                value.push(match v.value {
-                    None => None,
-                    Some(d) => Some(
-                        scaled(d, SCALE)
-                            .ok_or_else(|| Failure::decimal_range("an indicator value"))?,
-                    ),
-                });
-                n.push(i64::try_from(v.n).unwrap_or(i64::MAX));
-                limited.push(v.limited);
-            }
-        }
-    }
-    let value = Decimal128Array::from(value)
-        .with_precision_and_scale(38, SCALE as i8)
-        .map_err(|_| Failure::panic())?;
-    let columns: Vec<ArrayRef> = vec![
-        Arc::new(StringArray::from(level)),
-        Arc::new(StringArray::from(entity)),
-        Arc::new(StringArray::from(scope)),
-        Arc::new(StringArray::from(ind)),
-        Arc::new(value),
-        Arc::new(Int64Array::from(n)),
-        Arc::new(BooleanArray::from(limited)),
-    ];
-    let schema = Schema::new(vec![
+/// The columns of the values table.
+fn schema() -> Arc<Schema> {
+    Arc::new(Schema::new(vec![
         Field::new("level", DataType::Utf8, false),
         Field::new("entity", DataType::Utf8, false),
         Field::new("scope", DataType::Utf8, false),
@@ -139,8 +104,140 @@ fn build_batch(ds: &Dataset, agg: &Aggregates, labels: &[String]) -> Result<Reco
         Field::new("value", DataType::Decimal128(38, SCALE as i8), true),
         Field::new("n", DataType::Int64, false),
         Field::new("limited", DataType::Boolean, false),
-    ]);
-    RecordBatch::try_new(Arc::new(schema), columns).map_err(|_| Failure::panic())
+    ]))
+}
+
+/// One cell of the output: its level, position in `cells(level)`, entity id and the
+/// indicators that apply to its scope (one row each).
+struct CellRows<'a> {
+    level: Level,
+    index: usize,
+    id: String,
+    indicators: &'a [Indicator],
+}
+
+/// The values table, in order, as one batch per part: the cells are cut into as many
+/// contiguous parts as there are cores, each computed and written on its own thread.
+fn build_batches(
+    ds: &Dataset,
+    agg: &Aggregates,
+    labels: &[String],
+) -> Result<Vec<RecordBatch>, Failure> {
+    let applicable: Vec<Vec<Indicator>> = agg
+        .scopes()
+        .iter()
+        .map(|s| {
+            Indicator::ALL
+                .iter()
+                .copied()
+                .filter(|i| s.applies(i.info().source))
+                .collect()
+        })
+        .collect();
+    let cells: Vec<CellRows> = Level::ALL
+        .into_iter()
+        .flat_map(|level| {
+            let applicable = &applicable;
+            agg.cells(level)
+                .iter()
+                .enumerate()
+                .map(move |(index, c)| CellRows {
+                    level,
+                    index,
+                    id: entity_id(ds, level, c.entity),
+                    indicators: &applicable[c.scope as usize],
+                })
+        })
+        .collect();
+    let rows: usize = cells.iter().map(|c| c.indicators.len()).sum();
+    let parts = std::thread::available_parallelism().map_or(1, |n| n.get());
+    // Cut where each part has about the same number of rows.
+    let mut bounds = vec![0];
+    let mut seen = 0;
+    for (i, c) in cells.iter().enumerate() {
+        seen += c.indicators.len();
+        if seen * parts >= rows * bounds.len() && bounds.len() < parts {
+            bounds.push(i + 1);
+        }
+    }
+    bounds.push(cells.len());
+    bounds.dedup();
+    let schema = schema();
+    std::thread::scope(|s| {
+        let handles: Vec<_> = bounds
+            .windows(2)
+            .map(|w| {
+                let (part, schema) = (&cells[w[0]..w[1]], schema.clone());
+                s.spawn(move || build_batch(agg, labels, part, schema))
+            })
+            .collect();
+        // A panic on a part's thread is the caller's (`guard` turns it into OkoError).
+        handles
+            .into_iter()
+            .map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
+            .collect()
+    })
+}
+
+/// The rows of `cells`, straight into Arrow builders of their exact sizes (a `String` per
+/// row for the entity, as before, made a region's table cost several times its size).
+fn build_batch(
+    agg: &Aggregates,
+    labels: &[String],
+    cells: &[CellRows],
+    schema: Arc<Schema>,
+) -> Result<RecordBatch, Failure> {
+    let (mut rows, mut bytes) = (0, [0usize; 4]);
+    for c in cells {
+        let k = c.indicators.len();
+        let scope = agg.cells(c.level)[c.index].scope as usize;
+        rows += k;
+        bytes[0] += k * c.level.as_str().len();
+        bytes[1] += k * c.id.len();
+        bytes[2] += k * labels[scope].len();
+        bytes[3] += c.indicators.iter().map(|i| i.id().len()).sum::<usize>();
+    }
+    let mut level = StringBuilder::with_capacity(rows, bytes[0]);
+    let mut entity = StringBuilder::with_capacity(rows, bytes[1]);
+    let mut scope = StringBuilder::with_capacity(rows, bytes[2]);
+    let mut ind = StringBuilder::with_capacity(rows, bytes[3]);
+    let mut value = Decimal128Builder::with_capacity(rows);
+    let mut n = Int64Builder::with_capacity(rows);
+    let mut limited = BooleanBuilder::with_capacity(rows);
+    for c in cells {
+        let label = &labels[agg.cells(c.level)[c.index].scope as usize];
+        for &i in c.indicators {
+            let Some(v) = agg.value_at(c.level, c.index, i) else {
+                continue;
+            };
+            level.append_value(c.level.as_str());
+            entity.append_value(&c.id);
+            scope.append_value(label);
+            ind.append_value(i.id());
+            value.append_option(match v.value {
+                None => None,
+                Some(d) => Some(
+                    scaled(d, SCALE).ok_or_else(|| Failure::decimal_range("an indicator value"))?,
+                ),
+            });
+            n.append_value(i64::try_from(v.n).unwrap_or(i64::MAX));
+            limited.append_value(v.limited);
+        }
+    }
+    let value = value
+        .finish()
+        .with_precision_and_scale(38, SCALE as i8)
+        .map_err(|_| Failure::panic())?;
+    let columns: Vec<ArrayRef> = vec![
+        Arc::new(level.finish()),
+        Arc::new(entity.finish()),
+        Arc::new(scope.finish()),
+        Arc::new(ind.finish()),
+        Arc::new(value),
+        Arc::new(n.finish()),
+        Arc::new(limited.finish()),
+    ];
+    RecordBatch::try_new(schema, columns).map_err(|_| Failure::panic())
 }
 
 /// Presentation: one decimal place, half away from zero.
@@ -176,12 +273,12 @@ const SUMMARY: [Indicator; 10] = [
 const SUMMARY_ROWS: usize = 40;
 
 impl PyIndicators {
-    fn batch(&self) -> Result<&RecordBatch, Failure> {
-        if let Some(b) = self.batch.get() {
+    fn batches(&self) -> Result<&[RecordBatch], Failure> {
+        if let Some(b) = self.batches.get() {
             return Ok(b);
         }
-        let b = guard(|| build_batch(&self.ds, &self.agg, &self.labels))??;
-        Ok(self.batch.get_or_init(|| b))
+        let b = guard(|| build_batches(&self.ds, &self.agg, &self.labels))??;
+        Ok(self.batches.get_or_init(|| b))
     }
 
     fn scope_of(&self, label: &str) -> PyResult<u32> {
@@ -202,9 +299,8 @@ impl PyIndicators {
     /// (int64) and ``limited`` (bool). Rows are ordered by level (class first), scope,
     /// entity and indicator (catalogue order).
     fn to_arrow<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-        let batch = py.detach(|| self.batch().cloned())?;
-        let schema = batch.schema();
-        PyTable::try_new(vec![batch], schema)?.into_pyarrow(py)
+        let batches = py.detach(|| self.batches().map(<[RecordBatch]>::to_vec))?;
+        PyTable::try_new(batches, schema())?.into_pyarrow(py)
     }
 
     /// :meth:`to_arrow` as a pandas DataFrame (``value`` holds ``decimal.Decimal``).
@@ -253,7 +349,10 @@ impl PyIndicators {
 
     /// Number of rows of :meth:`to_arrow`.
     fn __len__(&self, py: Python<'_>) -> PyResult<usize> {
-        Ok(py.detach(|| self.batch().map(|b| b.num_rows()))?)
+        Ok(py.detach(|| {
+            self.batches()
+                .map(|b| b.iter().map(RecordBatch::num_rows).sum())
+        })?)
     }
 
     fn __repr__(&self) -> String {
@@ -385,7 +484,7 @@ impl PyIndicators {
             agg: Arc::new(agg),
             labels,
             by_label,
-            batch: OnceLock::new(),
+            batches: OnceLock::new(),
         }
     }
 }

@@ -96,6 +96,39 @@ def test_to_arrow_schema_and_rows(tiny: oko.Generated) -> None:
         assert v == row["value"]
 
 
+def test_rows_come_in_order_across_parts(tiny: oko.Generated) -> None:
+    # The table is written in parts on several threads: their seams must not show.
+    t = oko.aggregate(tiny.dataset).to_arrow()
+    levels = ["class", "grade", "teacher", "school", "municipality", "region"]
+    order = [levels.index(x) for x in t.column("level").to_pylist()]
+    assert order == sorted(order)
+    keys = list(
+        zip(
+            t.column("level").to_pylist(),
+            t.column("entity").to_pylist(),
+            t.column("scope").to_pylist(),
+            t.column("indicator").to_pylist(),
+        )
+    )
+    assert len(set(keys)) == len(keys)
+    # Each cell's rows are together, in catalogue order.
+    catalogue = [i["id"] for i in oko.indicator_catalogue()]
+    cells: dict[tuple[str, str, str], list[int]] = {}
+    for level, entity, scope, indicator in keys:
+        cells.setdefault((level, entity, scope), []).append(catalogue.index(indicator))
+    assert all(ids == sorted(ids) for ids in cells.values())
+    runs = sum(1 for a, b in zip(keys, keys[1:]) if a[:3] != b[:3]) + 1
+    assert runs == len(cells)
+
+
+def test_an_empty_dataset_gives_an_empty_table() -> None:
+    ds = oko.Dataset.from_tables(municipalities=pa.table({"id": ["m1"], "name": ["M"]}))
+    ind = oko.aggregate(ds)
+    t = ind.to_arrow()
+    assert len(ind) == t.num_rows == 0
+    assert t.column_names == COLUMNS
+
+
 def test_to_pandas_and_to_polars(tiny: oko.Generated) -> None:
     ind = oko.aggregate(tiny.dataset)
     df = ind.to_pandas()
