@@ -303,30 +303,56 @@ pub fn aggregate(ds: &Dataset, scales: &ScaleSet, options: AggregateOptions) -> 
         .unzip();
 
     let classes = ds.classes().len();
-    let mut class_map = CellMap::default();
-    count_results(ds, scales, &scope_index, classes, &options, &mut class_map);
-    count_marks(ds, &scope_index, classes, &mut class_map);
+    // Results and marks are counted side by side (two cores); their cells differ in scope.
+    let (marks_map, mut class_map) = crate::parallel::join(
+        || {
+            let mut map = CellMap::default();
+            count_marks(ds, &scope_index, classes, &mut map);
+            map
+        },
+        || {
+            let mut map = CellMap::default();
+            count_results(ds, scales, &scope_index, classes, &options, &mut map);
+            map
+        },
+    );
+    for (cell, state) in marks_map.pairs {
+        class_map.insert(cell, state);
+    }
     count_outcomes(ds, scope_index[&Scope::Outcomes], &mut class_map);
     enrolment(ds, &scopes, &mut class_map, Level::Class);
 
     let class = LevelCells::from_map(class_map);
-    let mut grade_map = class.roll_up(|c| {
-        Some(Cell {
-            scope: c.scope,
-            entity: ds.classes()[c.entity as usize].grade_entity,
-        })
-    });
-    // A grade's roster includes its classes that wrote nothing.
-    enrolment(ds, &scopes, &mut grade_map, Level::Grade);
-    let grade = LevelCells::from_map(grade_map);
-    let mut school_map = grade.roll_up(|c| {
-        Some(Cell {
-            scope: c.scope,
-            entity: ds.grades()[c.entity as usize].school,
-        })
-    });
-    let teacher_map = teacher_cells(ds, &scopes, &class, &staff_years, &scope_index);
-    let teacher = LevelCells::from_map(teacher_map);
+    // Teachers and grades both come from classes: side by side.
+    let (teacher, (grade, mut school_map)) = crate::parallel::join(
+        || {
+            LevelCells::from_map(teacher_cells(
+                ds,
+                &scopes,
+                &class,
+                &staff_years,
+                &scope_index,
+            ))
+        },
+        || {
+            let mut grade_map = class.roll_up(|c| {
+                Some(Cell {
+                    scope: c.scope,
+                    entity: ds.classes()[c.entity as usize].grade_entity,
+                })
+            });
+            // A grade's roster includes its classes that wrote nothing.
+            enrolment(ds, &scopes, &mut grade_map, Level::Grade);
+            let grade = LevelCells::from_map(grade_map);
+            let school_map = grade.roll_up(|c| {
+                Some(Cell {
+                    scope: c.scope,
+                    entity: ds.grades()[c.entity as usize].school,
+                })
+            });
+            (grade, school_map)
+        },
+    );
     // Staff counts reach schools from teachers; everything else from grades.
     for (cell, state) in teacher.cells.iter().zip(&teacher.states) {
         if matches!(scopes[cell.scope as usize], Scope::Staff { .. }) {

@@ -17,6 +17,7 @@ mod mark;
 mod muko;
 pub mod objectivity;
 mod pairing;
+mod parallel;
 pub mod privacy;
 mod procedure;
 mod profiles;

@@ -2,7 +2,8 @@
 //! [`oko::Dataset`] (timed as `load`), then (timed as `compute`) compiles the shipped scales and
 //! the 15% district rule, evaluates it (which aggregates every indicator state at every level),
 //! and computes the value of every indicator for every cell of every level (each value is
-//! consumed as it is computed, as a report writer would; the aggregated states are kept).
+//! consumed as it is computed, as a report writer would; the aggregated states are kept; the
+//! cells are split across the cores).
 //!
 //! ```text
 //! oko-compare REGION_DIR --rules RULES_DIR [--out DIR]
@@ -107,21 +108,44 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
 
     let (t, c) = (Instant::now(), cpu_s());
     let rules = compile(&sources, &RuleLimits::default()).map_err(|e| format!("rules: {e}"))?;
+    let t0 = Instant::now();
     let ev = evaluate(&rules, &ds, &EvalOptions::default())?;
+    eprintln!("evaluate {:?}", t0.elapsed());
+    let t0 = Instant::now();
     let agg = &ev.aggregates;
     // Every indicator of every cell of every level, computed from the aggregated states and
     // consumed one by one (as a report writer would), not kept: the states are the result.
-    let mut n_values = 0usize;
-    let mut n_defined = 0usize;
-    for level in Level::ALL {
-        for ci in 0..agg.cells(level).len() {
-            for &i in Indicator::ALL {
-                let v: Option<IndicatorValue> = std::hint::black_box(agg.value_at(level, ci, i));
-                n_values += 1;
-                n_defined += usize::from(v.is_some_and(|v| v.value.is_some()));
-            }
-        }
-    }
+    // The cells are cut into one contiguous part per core, as the Python package's
+    // `Indicators.to_arrow()` does.
+    let cells: Vec<(Level, usize)> = Level::ALL
+        .into_iter()
+        .flat_map(|l| (0..agg.cells(l).len()).map(move |i| (l, i)))
+        .collect();
+    let parts = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let (n_values, n_defined) = std::thread::scope(|s| {
+        let handles: Vec<_> = cells
+            .chunks(cells.len().div_ceil(parts).max(1))
+            .map(|part| {
+                s.spawn(move || {
+                    let (mut n_values, mut n_defined) = (0usize, 0usize);
+                    for &(level, ci) in part {
+                        for &i in Indicator::ALL {
+                            let v: Option<IndicatorValue> =
+                                std::hint::black_box(agg.value_at(level, ci, i));
+                            n_values += 1;
+                            n_defined += usize::from(v.is_some_and(|v| v.value.is_some()));
+                        }
+                    }
+                    (n_values, n_defined)
+                })
+            })
+            .collect();
+        handles
+            .into_iter()
+            .map(|h| h.join().expect("a part of the indicator values panicked"))
+            .fold((0, 0), |(a, b), (c, d)| (a + c, b + d))
+    });
+    eprintln!("values {:?}", t0.elapsed());
     let compute_s = t.elapsed().as_secs_f64();
     let compute_cpu_s = cpu_s() - c;
     let findings = ev
