@@ -514,23 +514,45 @@ pub fn load_sources(
     let mut input_problems: Vec<Problem> = Vec::new();
     // Row batches, filled by the reading thread and reused from table to table.
     let mut pool: Vec<RowBatch> = Vec::new();
-    for (table, path) in &files {
-        let mapping = custom
-            .as_ref()
-            .filter(|m| m.table(table.as_str()).is_some())
-            .unwrap_or(&identity);
-        let (track, load) = load_table(
-            &mut builder,
-            &mut pool,
-            *table,
-            path,
-            mapping,
-            options,
-            &mut input_problems,
-        )?;
-        tracks.push(track);
-        report.tables.push(load);
-    }
+    std::thread::scope(|s| -> Result<(), LoadError> {
+        // The next file is opened (its encoding detected over the whole file, its header
+        // read) on another thread while this one is built: the builder is the slower side.
+        let files = &files;
+        let open_on_thread = |k: usize| {
+            let path = &files[k].1;
+            s.spawn(move || {
+                let mut warnings = Vec::new();
+                let reader = open(path, options, &mut warnings);
+                (reader, warnings)
+            })
+        };
+        let mut next = (!files.is_empty()).then(|| open_on_thread(0));
+        for (k, (table, path)) in files.iter().enumerate() {
+            let opened = next
+                .take()
+                .expect("each table is opened before it is built")
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            next = (k + 1 < files.len()).then(|| open_on_thread(k + 1));
+            let mapping = custom
+                .as_ref()
+                .filter(|m| m.table(table.as_str()).is_some())
+                .unwrap_or(&identity);
+            let (track, load) = load_table(
+                &mut builder,
+                &mut pool,
+                *table,
+                path,
+                opened,
+                mapping,
+                options,
+                &mut input_problems,
+            )?;
+            tracks.push(track);
+            report.tables.push(load);
+        }
+        Ok(())
+    })?;
     let data_count = builder.error_count();
     let (dataset, errors) = match builder.build() {
         Ok(ds) => {
@@ -819,18 +841,21 @@ fn progress_bar(options: &LoadOptions, file: &str) -> Option<ProgressBar> {
     Some(pb)
 }
 
+/// Builds one table from its opened file (`opened`: [`open`]'s reader and warnings).
+#[allow(clippy::too_many_arguments)]
 fn load_table(
     builder: &mut DatasetBuilder,
     pool: &mut Vec<RowBatch>,
     table: TableName,
     path: &Path,
+    opened: (Result<TableReader, InputError>, Vec<String>),
     mapping: &Mapping,
     options: &LoadOptions,
     input_problems: &mut Vec<Problem>,
 ) -> Result<(Track, TableLoad), LoadError> {
     let start = Instant::now();
-    let mut warnings = Vec::new();
-    let reader = open(path, options, &mut warnings)?;
+    let (reader, mut warnings) = opened;
+    let reader = reader?;
     let file = reader.source().to_owned();
     let detected = reader.detected().clone();
     let headers = reader.headers().to_vec();
