@@ -7,6 +7,7 @@
 //! not a median of class medians.
 
 use crate::dataset::{Dataset, NO_SCORE};
+use crate::ids::{FastMap, FastSet};
 use crate::indicators::{
     CellState, Indicator, IndicatorValue, ScoreHistogram, Source, Threshold, Thresholds, compute,
 };
@@ -166,9 +167,6 @@ struct LevelCells {
     index: FastMap<Cell, u32>,
 }
 
-/// A hash map with foldhash: the keys are our own small integers.
-type FastMap<K, V> = std::collections::HashMap<K, V, foldhash::fast::RandomState>;
-
 /// Cells of a level while they are being counted: the states in one vector, a map from
 /// cell to position beside it. (A map holding the states themselves took twice their
 /// size in empty buckets, and as much again while it grew.)
@@ -272,8 +270,7 @@ pub fn aggregate(ds: &Dataset, scales: &ScaleSet, options: AggregateOptions) -> 
     let marks = ds.marks();
     // Distinct (subject, year, period) keys without a string per row; ordered by subject
     // name so that the order does not depend on which subject was interned first.
-    let distinct: std::collections::HashSet<(u32, u16, u8), foldhash::fast::RandomState> = (0
-        ..marks.len())
+    let distinct: FastSet<(u32, u16, u8)> = (0..marks.len())
         .map(|i| (marks.subject[i], marks.year[i], marks.period[i]))
         .collect();
     let mut internal: Vec<(u32, u16, u8)> = distinct.into_iter().collect();

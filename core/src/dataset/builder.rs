@@ -7,8 +7,8 @@
 
 use super::*;
 use crate::error::{DataError, DataErrorKind, DataErrors, Location, TableName};
+use crate::ids::{FastMap, FastSet};
 use crate::mark::Mark;
-use std::collections::HashMap;
 
 /// What to do with a bad row.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -93,13 +93,13 @@ pub struct DatasetBuilder {
     rows: [u64; 12],
     errors: Vec<DataError>,
     error_count: u64,
-    grade_index: HashMap<(u32, u8), u32>,
+    grade_index: FastMap<(u32, u8), u32>,
     /// Per procedure, a bitset of students that already have a result.
     seen_results: Vec<Vec<u64>>,
     /// Per (subject, year, period), a bitset of students that already have a mark.
-    seen_marks: HashMap<(u32, u16, u8), Vec<u64>>,
+    seen_marks: FastMap<(u32, u16, u8), Vec<u64>>,
     /// (school, direction, component) of the МУКО evidence so far.
-    muko_seen: std::collections::HashSet<(u32, String, String)>,
+    muko_seen: FastSet<(u32, String, String)>,
     /// The student id last found by a result or mark row, and its index: rows of one
     /// student usually come together, so most lookups are a comparison.
     last_student: (String, u32),
