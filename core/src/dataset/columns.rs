@@ -14,7 +14,11 @@ use crate::procedure::{ProcedureKind, Task};
 use std::str::FromStr;
 
 /// One cell as it arrives from a file, a DataFrame or a JS object.
+// A whole word for the tag puts every payload at offset 8: with the default layout the
+// payload started at offset 1, and copying a returned cell read bytes across the callee's
+// separate stores, a store-forwarding stall on every cell of every table loaded.
 #[derive(Debug, Clone, Copy, PartialEq)]
+#[repr(u64)]
 pub enum CellValue<'a> {
     /// Empty, null, NaN or undefined.
     Null,
