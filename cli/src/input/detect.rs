@@ -210,7 +210,8 @@ pub(crate) fn scan_utf8(mut reader: impl Read) -> io::Result<Utf8Scan> {
     let mut multibyte = false;
     let mut note = |bytes: &[u8]| {
         line += bytes.iter().filter(|&&b| b == b'\n').count() as u64;
-        multibyte |= bytes.iter().any(|&b| b >= 0xC2);
+        // Once seen, never looked for again; `max` vectorises where `any` stops byte by byte.
+        multibyte = multibyte || bytes.iter().copied().max().is_some_and(|b| b >= 0xC2);
         (line, multibyte)
     };
     loop {
