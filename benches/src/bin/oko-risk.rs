@@ -1,8 +1,9 @@
 //! The oko side of the risk-group comparison with zen-engine in `benches/compare/run.sh`.
 //!
-//! oko's student-level rules are not there yet, so this times oko's expression engine
-//! (`oko::expr`) directly on the per-student columns: the ГИА risk-group decision table of
-//! `benches/compare/risk.jdm.json` (first hit) written as one expression, evaluated over all
+//! zen-engine's decision table (`benches/compare/risk.jdm.json`, first hit) is not the
+//! shipped `rules/gia-risk-group.toml` (which counts signs over a student's profile), so
+//! this times oko's expression engine (`oko::expr`, which student-level rules run on) on the
+//! same table: written as one expression over the per-student columns, evaluated over all
 //! rows at once.
 //!
 //! ```text
