@@ -302,16 +302,8 @@ pub fn aggregate(ds: &Dataset, scales: &ScaleSet, options: AggregateOptions) -> 
     let classes = ds.classes().len();
     // Results and marks are counted side by side (two cores); their cells differ in scope.
     let (marks_map, mut class_map) = crate::parallel::join(
-        || {
-            let mut map = CellMap::default();
-            count_marks(ds, &scope_index, classes, &mut map);
-            map
-        },
-        || {
-            let mut map = CellMap::default();
-            count_results(ds, scales, &scope_index, classes, &options, &mut map);
-            map
-        },
+        || count_marks(ds, &scope_index, classes),
+        || count_results(ds, scales, &scope_index, classes, &options),
     );
     for (cell, state) in marks_map.pairs {
         class_map.insert(cell, state);
@@ -451,8 +443,7 @@ fn count_results(
     scope_index: &HashMap<Scope, u32>,
     classes: usize,
     options: &AggregateOptions,
-    out: &mut CellMap,
-) {
+) -> CellMap {
     let mut pairing = crate::objectivity::Pairing::new(ds, &options.objectivity);
     let procs = ds.procedures();
     let scope_of: Vec<u32> = (0..procs.len() as u32)
@@ -531,15 +522,18 @@ fn count_results(
         pairing.add(ds, i, *si, st, mark);
     }
     pairing.finish(&mut states);
+    let mut out = CellMap::default();
     for (k, s) in keys.into_iter().zip(states) {
         out.insert(k, s);
     }
+    out
 }
 
-fn count_marks(ds: &Dataset, scope_index: &HashMap<Scope, u32>, classes: usize, out: &mut CellMap) {
+fn count_marks(ds: &Dataset, scope_index: &HashMap<Scope, u32>, classes: usize) -> CellMap {
+    let mut out = CellMap::default();
     let m = ds.marks();
     if m.is_empty() {
-        return;
+        return out;
     }
     let students = ds.students().class();
     // A dense key for (subject, year, period): no hashing per row.
@@ -580,6 +574,7 @@ fn count_marks(ds: &Dataset, scope_index: &HashMap<Scope, u32>, classes: usize, 
     for (k, s) in keys.into_iter().zip(states) {
         out.insert(k, s);
     }
+    out
 }
 
 fn count_outcomes(ds: &Dataset, scope: u32, out: &mut CellMap) {
