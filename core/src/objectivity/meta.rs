@@ -1,5 +1,5 @@
 //! What the objectivity indicators need to know about a scope besides its states: the
-//! procedure's maximum and per-task maxima, its scale's mark boundaries, and the scopes of
+//! procedure's maximum, its scale's mark boundaries, and the scopes of
 //! the state final exams (ОГЭ, ЕГЭ) that back or do not back its results, and its tasks'
 //! difficulty groups in the region.
 
@@ -16,8 +16,6 @@ use super::tasks::TaskProfile;
 pub(crate) struct ScopeMeta {
     /// Maximum primary score.
     pub max_score: u16,
-    /// Maximum score of each task (empty when the procedure lists no tasks).
-    pub task_max: Vec<u16>,
     /// The lowest primary scores of the marks «3» and «4»: the boundaries of the pass rate
     /// (успеваемость) and the quality rate (качество знаний), where pulling a work over the
     /// line changes what a school reports.
@@ -78,7 +76,6 @@ pub(crate) fn scope_meta<'a>(
             let tasks = region_tasks(i as u32).and_then(|r| TaskProfile::new(r, &task_max));
             ScopeMeta {
                 max_score: p.max_score,
-                task_max,
                 boundaries,
                 gia,
                 tasks,
