@@ -3,7 +3,9 @@
 
 use std::process::{Command, Stdio};
 
-fn run_with_closed_stdout(args: &[&str]) -> std::process::Output {
+/// Runs oko with `args` and its stdout closed before it writes; checks that it ended with
+/// code 0 and no panic message, and returns its stderr.
+fn ends_quietly(args: &[&str]) -> String {
     let mut child = Command::new(env!("CARGO_BIN_EXE_oko"))
         .args(args)
         .stdout(Stdio::piped())
@@ -12,18 +14,22 @@ fn run_with_closed_stdout(args: &[&str]) -> std::process::Output {
         .expect("oko starts");
     // Closing the only read end before oko writes makes its first write fail with EPIPE.
     drop(child.stdout.take());
-    child.wait_with_output().expect("oko ends")
-}
-
-#[test]
-fn schema_into_a_closed_pipe_ends_quietly() {
-    let out = run_with_closed_stdout(&["schema"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = child.wait_with_output().expect("oko ends");
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
     assert!(
         out.status.success(),
         "exit {:?}, stderr: {stderr}",
         out.status
     );
+    assert!(!stderr.contains("panicked"), "stderr: {stderr}");
+    stderr
+}
+
+const DATA: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/load/base");
+
+#[test]
+fn schema_into_a_closed_pipe_ends_quietly() {
+    let stderr = ends_quietly(&["schema"]);
     assert!(stderr.is_empty(), "stderr: {stderr}");
 }
 
@@ -31,39 +37,16 @@ fn schema_into_a_closed_pipe_ends_quietly() {
 fn demo_into_a_closed_pipe_ends_quietly() {
     let dir = std::env::temp_dir().join(format!("oko-closed-output-{}", std::process::id()));
     let report = dir.join("report.html");
-    let out = run_with_closed_stdout(&["demo", "--out", report.to_str().unwrap()]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "exit {:?}, stderr: {stderr}",
-        out.status
-    );
-    assert!(!stderr.contains("panicked"), "stderr: {stderr}");
+    ends_quietly(&["demo", "--out", report.to_str().unwrap()]);
     let _ = std::fs::remove_dir_all(dir);
 }
 
 #[test]
 fn csv_into_a_closed_pipe_ends_quietly() {
-    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/load/base");
-    let out = run_with_closed_stdout(&["evaluate", "--data", data, "--format", "csv"]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "exit {:?}, stderr: {stderr}",
-        out.status
-    );
-    assert!(!stderr.contains("panicked"), "stderr: {stderr}");
+    ends_quietly(&["evaluate", "--data", DATA, "--format", "csv"]);
 }
 
 #[test]
 fn json_into_a_closed_pipe_ends_quietly() {
-    let data = concat!(env!("CARGO_MANIFEST_DIR"), "/../tests/fixtures/load/base");
-    let out = run_with_closed_stdout(&["evaluate", "--data", data]);
-    let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.success(),
-        "exit {:?}, stderr: {stderr}",
-        out.status
-    );
-    assert!(!stderr.contains("panicked"), "stderr: {stderr}");
+    ends_quietly(&["evaluate", "--data", DATA]);
 }
