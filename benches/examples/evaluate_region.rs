@@ -15,19 +15,13 @@ use oko::{CellValue, DatasetBuilder, Policy, TableName, TableSource};
 use std::path::Path;
 use std::time::Instant;
 
-const TABLES: [TableName; 11] = [
-    TableName::Municipalities,
-    TableName::Schools,
-    TableName::Classes,
-    TableName::Teachers,
-    TableName::Assignments,
-    TableName::Students,
-    TableName::Procedures,
-    TableName::Results,
-    TableName::Marks,
-    TableName::Trainings,
-    TableName::CompetencyTests,
-];
+const TABLES: [TableName; 11] = {
+    // Every table but the last, the МУКО evidence, in dependency order.
+    let [t @ .., TableName::MukoEvidence] = TableName::ALL else {
+        unreachable!()
+    };
+    t
+};
 
 enum Column {
     Int(Vec<i64>),

@@ -36,6 +36,29 @@ pub enum TableName {
 }
 
 impl TableName {
+    /// Every table, in dependency order (the order of declaration): a table's rows refer
+    /// only to tables before it, so a builder takes them in this order.
+    ///
+    /// ```
+    /// use oko::TableName;
+    /// assert_eq!(TableName::ALL[0], TableName::Municipalities);
+    /// assert!(TableName::ALL.is_sorted());
+    /// ```
+    pub const ALL: [TableName; 12] = [
+        TableName::Municipalities,
+        TableName::Schools,
+        TableName::Classes,
+        TableName::Teachers,
+        TableName::Assignments,
+        TableName::Students,
+        TableName::Procedures,
+        TableName::Results,
+        TableName::Marks,
+        TableName::Trainings,
+        TableName::CompetencyTests,
+        TableName::MukoEvidence,
+    ];
+
     /// File-style name: `schools`, `results`, ...
     pub fn as_str(self) -> &'static str {
         match self {

@@ -59,20 +59,7 @@ pub const BUILTIN_MAPPINGS: &[(&str, &str)] = &[
 
 /// Every table oko reads, in dependency order (the order of [`TableName`]'s
 /// declaration): a table refers only to tables before it.
-pub const TABLES: [TableName; 12] = [
-    TableName::Municipalities,
-    TableName::Schools,
-    TableName::Classes,
-    TableName::Teachers,
-    TableName::Assignments,
-    TableName::Students,
-    TableName::Procedures,
-    TableName::Results,
-    TableName::Marks,
-    TableName::Trainings,
-    TableName::CompetencyTests,
-    TableName::MukoEvidence,
-];
+pub const TABLES: [TableName; 12] = TableName::ALL;
 
 /// The table of a file-style name (`results`, `competency_tests`).
 ///

@@ -5,22 +5,6 @@
 use super::*;
 use crate::error::TableName;
 
-/// Every table in the order the builder needs them (a row's references come first).
-const DEPENDENCY_ORDER: [TableName; 12] = [
-    TableName::Municipalities,
-    TableName::Schools,
-    TableName::Classes,
-    TableName::Teachers,
-    TableName::Assignments,
-    TableName::Students,
-    TableName::Procedures,
-    TableName::Results,
-    TableName::Marks,
-    TableName::Trainings,
-    TableName::CompetencyTests,
-    TableName::MukoEvidence,
-];
-
 impl Dataset {
     /// Feeds every row this dataset holds into `builder` again, table by table in dependency
     /// order; `order(table, n)` gives the order of that table's `n` rows as indices into it
@@ -59,7 +43,7 @@ impl Dataset {
     where
         F: FnMut(TableName, usize) -> Vec<usize>,
     {
-        for table in DEPENDENCY_ORDER {
+        for table in TableName::ALL {
             let rows = order(table, self.table_len(table));
             self.replay_table(table, builder, &rows)?;
         }
@@ -289,7 +273,7 @@ mod tests {
     /// compared; `non_empty` asks the original to hold rows in every table, so the
     /// comparison means something.
     fn assert_same(a: &Dataset, b: &Dataset, non_empty: bool) {
-        for t in DEPENDENCY_ORDER {
+        for t in TableName::ALL {
             assert_eq!(a.table_len(t), b.table_len(t), "rows of {t}");
         }
         let Dataset {
@@ -391,7 +375,7 @@ mod tests {
         );
 
         if non_empty {
-            for t in DEPENDENCY_ORDER {
+            for t in TableName::ALL {
                 assert!(a.table_len(t) > 0, "the generator left {t} empty");
             }
             assert!(!context_fields.is_empty() && !task_scores.is_empty());
@@ -401,7 +385,7 @@ mod tests {
     fn replayed(ds: &Dataset, order: impl FnMut(TableName, usize) -> Vec<usize>) -> Dataset {
         let mut b = DatasetBuilder::new(Policy::Strict);
         ds.replay_into(&mut b, order).unwrap();
-        for t in DEPENDENCY_ORDER {
+        for t in TableName::ALL {
             assert_eq!(b.rows_seen(t), ds.table_len(t) as u64, "{t}");
         }
         b.build().unwrap()
@@ -426,7 +410,7 @@ mod tests {
             v
         };
         assert_eq!(sorted(a), sorted(b));
-        for t in DEPENDENCY_ORDER {
+        for t in TableName::ALL {
             assert_eq!(shuffled.table_len(t), g.dataset.table_len(t), "{t}");
         }
     }
